@@ -1,0 +1,114 @@
+"""Application factory: one Flask app and one AppBuilder per call (tests build several)."""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    # FAB's templates use inline scripts and styles; everything else stays on this origin.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+    ),
+}
+
+
+def _config_class(config: str | type | None) -> type:
+    if isinstance(config, type):
+        return config
+    name = config or os.environ.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown APP_ENV {name!r}; use one of {sorted(CONFIGS)}")
+    return CONFIGS[name]
+
+
+def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
+    """Build the app. `config` is a name from config.CONFIGS or a config class."""
+    from flask_appbuilder import AppBuilder
+
+    from app.audit import install_audit_listener
+    from app.extensions import csrf, db, migrate
+    from app.i18n import select_locale
+    from app.security.passwords import validate_password
+
+    config_class = _config_class(config)
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validate_password
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers wait for each other (numbering, ticks) instead of failing at once.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][10:]) or ".",
+                    exist_ok=True)
+
+    with app.app_context():
+        importlib.import_module("app.models")  # every table on FAB's metadata
+
+        db.init_app(app)
+        # CSRF before AppBuilder, or the REST APIs are not exempted (STACK.md).
+        csrf.init_app(app)
+        # migrations/env.py targets flask_appbuilder.Model.metadata (STACK.md).
+        migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+        from app.security.manager import schema_ready
+
+        # Before `flask db upgrade` there are no permission tables to sync into.
+        update_perms = app.config.get("FAB_UPDATE_PERMS", True) and schema_ready(db.engine)
+        app.config["FAB_UPDATE_PERMS"] = update_perms
+        appbuilder = AppBuilder(update_perms=update_perms)
+        appbuilder.init_app(app, db.session)
+        # FAB stores its own selector; ours maps browser tags and ignores stale cookies.
+        app.extensions["babel"].locale_selector = select_locale
+
+        from app.views import register_views
+
+        register_views(appbuilder)
+        appbuilder.post_init()
+
+    install_audit_listener()
+
+    from app.commands import register_commands
+
+    register_commands(app)
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.context_processor
+    def _locale_context():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale() or "en")}
+
+    @app.before_request
+    def _permanent_session():
+        from flask import session
+
+        session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds every session
+
+    return app

@@ -1,0 +1,67 @@
+"""CLI commands: `flask roles sync`, `flask demo load`, `flask users add`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, g
+from flask.cli import AppGroup
+
+roles_cli = AppGroup("roles", help="Built-in roles and their permissions.")
+demo_cli = AppGroup("demo", help="Demo data for trying the product.")
+
+
+def sync_roles(reset: bool = False) -> dict[str, int]:
+    """Create the built-in roles and grant their default permissions (idempotent).
+
+    Admin customisations are kept unless `reset` is given, which makes every built-in
+    role exactly its default again.
+    """
+    from app.security.permissions import ROLE_ADMIN, ROLES, expand_grants
+    from app.workflows.engine import registered, transition_grants
+
+    sm = current_app.appbuilder.sm
+    transitions = expand_grants(transition_grants(registered().values()))
+    granted: dict[str, int] = {}
+    if sm.find_role(ROLE_ADMIN) is None:
+        sm.add_role(ROLE_ADMIN)
+    for name, perms in ROLES.items():
+        role = sm.find_role(name) or sm.add_role(name)
+        perms = perms | transitions.get(name, set())
+        wanted = {sm.add_permission_view_menu(a, r) for a, r in sorted(perms)}
+        if reset:
+            role.permissions = sorted(wanted, key=lambda pv: pv.id)
+        else:
+            have = set(role.permissions)
+            role.permissions = list(role.permissions) + sorted(wanted - have,
+                                                               key=lambda pv: pv.id)
+        granted[name] = len(wanted)
+    admin = sm.find_role(ROLE_ADMIN)
+    every = {pv for perms in [*ROLES.values(), *transitions.values()] for pv in
+             (sm.find_permission_view_menu(a, r) for a, r in perms) if pv is not None}
+    admin.permissions = list(set(admin.permissions) | every)
+    sm.session.commit()
+    return granted
+
+
+@roles_cli.command("sync")
+@click.option("--reset", is_flag=True, help="Drop permissions admins added to built-in roles.")
+def roles_sync(reset: bool) -> None:
+    for name, count in sync_roles(reset).items():
+        click.echo(f"{name}: {count} permissions")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load (or top up) the demo company, estates, residents and one user per role."""
+    from app.demo import load_demo
+
+    summary = load_demo()
+    for line in summary:
+        click.echo(line)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(roles_cli)
+    app.cli.add_command(demo_cli)
+    from app.workflows.calendar import calendar_cli
+
+    app.cli.add_command(calendar_cli)

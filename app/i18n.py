@@ -1,0 +1,47 @@
+"""Locale selection: session choice, then Accept-Language, then English.
+
+Babel would expand zh_TW to zh_Hant_TW and fall back to Simplified (STACK.md), so browser
+tags are mapped to exactly the configured keys, and a locale left in a cookie that is no
+longer configured is dropped instead of breaking every page.
+"""
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+
+BROWSER_TAGS = {
+    "zh-cn": "zh_Hans", "zh-sg": "zh_Hans", "zh-hans": "zh_Hans", "zh-my": "zh_Hans",
+    "zh": "zh_Hans",
+    "zh-tw": "zh_Hant", "zh-hk": "zh_Hant", "zh-mo": "zh_Hant", "zh-hant": "zh_Hant",
+}
+
+
+def locale_from_accept_language(header_values: list[str], languages: dict) -> str | None:
+    for tag in header_values:
+        tag = tag.lower().replace("_", "-")
+        if tag.startswith("zh-hant"):
+            return "zh_Hant"
+        if tag.startswith("zh-hans"):
+            return "zh_Hans"
+        if tag in BROWSER_TAGS:
+            return BROWSER_TAGS[tag]
+        base = tag.split("-")[0]
+        if base in languages:
+            return base
+    return None
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    if not has_request_context():
+        return default
+    explicit = request.args.get("_l_")
+    if explicit in languages:
+        return explicit
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if chosen is not None:
+        session.pop("locale", None)  # stale: configured once, not any more
+    best = locale_from_accept_language(list(request.accept_languages.values()), languages)
+    return best or default

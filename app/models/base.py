@@ -1,0 +1,49 @@
+"""Shared column helpers and the scope contract every model declares.
+
+Each model in this package states how it is scoped (R-ORG-4), so that one mechanism
+(app.security.scope) can filter lists, detail pages, actions, related choices, posted
+foreign keys, exports and the API alike:
+
+* ``scope_clause(scope)`` -> SQL condition a row must satisfy to be visible, or
+* ``scope_global = True`` for reference data every signed-in user may read
+  (write access to it is then a matter of permissions, not of scope).
+
+A model that declares neither is refused by the scoped data interface.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def local_now() -> datetime:
+    """Wall-clock time of the estates (config TIMEZONE, default Asia/Shanghai; Hong Kong
+    has the same offset and neither has daylight saving). Workflow times, deadlines and
+    printed forms use it, because the working-day calendar is local."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app, has_app_context
+
+    zone = current_app.config.get("TIMEZONE", "Asia/Shanghai") if has_app_context() \
+        else "Asia/Shanghai"
+    return datetime.now(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
+
+
+class TimestampMixin:
+    """Creation and change times; who changed what lives in the audit log."""
+
+    created_at = Column(DateTime, default=utcnow, nullable=False)
+    updated_at = Column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+
+def choice_label(choices: dict, value: str | None) -> str:
+    """Translated label of a stored choice code (codes stay English in the database)."""
+    if value is None:
+        return ""
+    label = choices.get(value)
+    return str(label) if label is not None else value

@@ -1,0 +1,54 @@
+"""Business settings as data (RULES.md: thresholds and rates are admin-editable), each with
+its default from RULES.md. Read with `setting(session, key)`."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Integer, Numeric, String, select
+from sqlalchemy.orm import Session
+
+from app.models.base import TimestampMixin
+
+DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
+    # key: (default value, label, rule)
+    "revisit.share.office_director": (Decimal("10"), _l("Revisit share: office director (%)"),
+                                      "R-WO-7"),
+    "revisit.share.cs_supervisor": (Decimal("30"), _l("Revisit share: CS supervisor (%)"),
+                                    "R-WO-7"),
+    "revisit.share.repair_lead": (Decimal("60"), _l("Revisit share: repair lead (%)"),
+                                  "R-WO-7"),
+}
+
+
+class Setting(TimestampMixin, Model):
+    __tablename__ = "app_setting"
+    scope_global = True  # company-wide; only admins hold write permission
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(80), nullable=False, unique=True)
+    value = Column(Numeric(14, 4), nullable=False)
+    rule = Column(String(20), nullable=True)
+
+    @property
+    def label(self) -> str:
+        entry = DEFAULTS.get(self.key)
+        return str(entry[1]) if entry else self.key
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+def setting(session: Session, key: str) -> Decimal:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return Decimal(value) if value is not None else DEFAULTS[key][0]
+
+
+def seed_settings(session: Session) -> int:
+    have = set(session.scalars(select(Setting.key)))
+    missing = [Setting(key=k, value=v, rule=r) for k, (v, _label, r) in DEFAULTS.items()
+               if k not in have]
+    session.add_all(missing)
+    session.flush()
+    return len(missing)

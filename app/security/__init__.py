@@ -1,0 +1,1 @@
+"""Security: permission names, roles, the custom security manager and row scope."""

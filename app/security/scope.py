@@ -1,0 +1,201 @@
+"""The one row-scope mechanism (R-ORG-4).
+
+Every read of a scoped model in the UI and the API goes through `ScopedInterface`, a
+Flask-AppBuilder data interface that adds the model's `scope_clause` to every query it
+builds: list, show, edit, delete, actions (which FAB loads by primary key with no filter),
+related-field choices in forms and in the API's `_info`, and exports. Foreign keys posted
+through a form or the API are checked by `check_related_in_scope` before anything is
+written. Nothing else in the product filters by department or estate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from flask import current_app, g, has_request_context
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy.orm import Query
+from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
+from werkzeug.exceptions import BadRequest
+
+from app.security import permissions as P
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see. `unrestricted` bypasses every clause (GM, deputy GM, admin,
+    and the system itself in CLI commands and background jobs)."""
+
+    unrestricted: bool = False
+    estate_ids: frozenset[int] = field(default_factory=frozenset)
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    office_ids: frozenset[int] = field(default_factory=frozenset)
+    managed_office_ids: frozenset[int] = field(default_factory=frozenset)
+    visible_user_ids: frozenset[int] = field(default_factory=frozenset)
+    user_id: int | None = None  # the person acting; None for the system itself
+
+    @property
+    def me(self) -> tuple[int, ...]:
+        return (self.user_id,) if self.user_id is not None else ()
+
+
+SYSTEM_SCOPE = Scope(unrestricted=True)
+EMPTY_SCOPE = Scope()
+
+
+class UnscopedModelError(RuntimeError):
+    """A model reached the scoped interface without declaring its scope."""
+
+
+class ScopeViolation(BadRequest):
+    """A posted reference points outside the user's departments or estates (HTTP 400)."""
+
+
+def scope_for_user(user: Any) -> Scope:
+    """Compute a user's scope from roles (see-all) and the staff profile (where)."""
+    from app.models import Department, Estate, Office, StaffProfile
+    from app.models.staff import profile_departments, profile_offices
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return EMPTY_SCOPE
+    see_all = any(pv.permission is not None and pv.view_menu is not None
+                  and (pv.permission.name, pv.view_menu.name) == P.SEE_ALL_SCOPE
+                  for role in user.roles for pv in role.permissions)
+    if see_all or any(
+            r.name == current_app.config["AUTH_ROLE_ADMIN"] for r in user.roles):
+        return Scope(unrestricted=True, user_id=user.id)
+    session = current_app.appbuilder.session
+    profile = session.scalar(select(StaffProfile).where(StaffProfile.user_id == user.id))
+    if profile is None:
+        return Scope(visible_user_ids=frozenset({user.id}), user_id=user.id)
+
+    managed = {o.id for o in profile.offices}
+    branch_ids = [b.id for b in profile.branches]
+    if branch_ids:
+        managed |= set(session.scalars(select(Office.id).where(Office.branch_id.in_(branch_ids))))
+    estates = {e.id for e in profile.estates}
+    departments = {d.id for d in profile.departments}
+    if managed:
+        estates |= set(session.scalars(select(Estate.id).where(Estate.office_id.in_(managed))))
+        departments |= set(session.scalars(
+            select(Department.id).where(Department.office_id.in_(managed))))
+    offices = set(managed)
+    if estates:
+        offices |= set(session.scalars(select(Estate.office_id).where(Estate.id.in_(estates))))
+    if departments:
+        offices |= set(session.scalars(
+            select(Department.office_id).where(Department.id.in_(departments))))
+
+    users = {user.id}
+    if departments:
+        users |= set(session.scalars(
+            select(StaffProfile.user_id).join(
+                profile_departments, profile_departments.c.profile_id == StaffProfile.id
+            ).where(profile_departments.c.department_id.in_(departments))))
+    if managed:
+        users |= set(session.scalars(
+            select(StaffProfile.user_id).join(
+                profile_offices, profile_offices.c.profile_id == StaffProfile.id
+            ).where(profile_offices.c.office_id.in_(managed))))
+    return Scope(
+        estate_ids=frozenset(estates), department_ids=frozenset(departments),
+        office_ids=frozenset(offices), managed_office_ids=frozenset(managed),
+        visible_user_ids=frozenset(users), user_id=user.id,
+    )
+
+
+def current_scope() -> Scope:
+    """The scope of whoever is acting now, computed once per request."""
+    if not has_request_context():
+        return SYSTEM_SCOPE  # CLI commands and background jobs act as the system
+    cached = g.get("_row_scope")
+    if cached is None:
+        # FAB's notion of the current user covers the session cookie, JWT and API keys.
+        cached = scope_for_user(current_app.appbuilder.sm.current_user)
+        g._row_scope = cached
+    return cached
+
+
+def is_global_model(model: type) -> bool:
+    return bool(getattr(model, "scope_global", False)) or model.__module__.startswith(
+        "flask_appbuilder.")
+
+
+def scope_clause_for(model: type, scope: Scope) -> Optional[Any]:
+    """The SQL condition for `model` under `scope`, or None when nothing is filtered."""
+    if hasattr(model, "scope_clause"):
+        if getattr(model, "scope_personal", False) and scope.user_id is not None:
+            return model.scope_clause(scope)  # own rows only, whatever the role
+        return None if scope.unrestricted else model.scope_clause(scope)
+    if is_global_model(model):
+        return None
+    raise UnscopedModelError(f"{model.__name__} declares neither scope_clause nor scope_global")
+
+
+def apply_scope(query: Query, model: type, scope: Scope | None = None) -> Query:
+    clause = scope_clause_for(model, scope or current_scope())
+    return query if clause is None else query.filter(clause)
+
+
+def is_in_scope(obj: Any, scope: Scope | None = None) -> bool:
+    """True when a persisted row is visible under `scope` (asked of the database, so the
+    Python and SQL definitions of scope cannot drift apart)."""
+    model = type(obj)
+    clause = scope_clause_for(model, scope or current_scope())
+    if clause is None:
+        return True
+    pk = sa_inspect(obj).identity
+    if pk is None:
+        return True  # not persisted yet: its own references are checked instead
+    session = current_app.appbuilder.session
+    pk_col = sa_inspect(model).primary_key[0]
+    with session.no_autoflush:  # the item being checked is not complete yet
+        return session.scalar(select(pk_col).where(pk_col == pk[0], clause)) is not None
+
+
+def check_related_in_scope(item: Any, scope: Scope | None = None) -> None:
+    """Refuse a write whose newly set references point outside the user's scope.
+
+    Reads through relationships and changed foreign-key columns: on add, FK ids are not
+    populated before flush (STACK.md), so the related objects themselves are checked.
+    """
+    scope = scope or current_scope()
+    if scope.unrestricted:
+        return
+    state = sa_inspect(item)
+    session = current_app.appbuilder.session
+    for rel in state.mapper.relationships:
+        if rel.direction not in (MANYTOONE, MANYTOMANY) or rel.viewonly:
+            continue
+        target = rel.mapper.class_
+        if not hasattr(target, "scope_clause"):
+            continue
+        added = list(state.attrs[rel.key].history.added or [])
+        if rel.direction is MANYTOONE:
+            for column in rel.local_columns:
+                hist = state.attrs[column.key].history if column.key in state.attrs else None
+                for value in (hist.added if hist else None) or []:
+                    if value is not None:
+                        with session.no_autoflush:
+                            added.append(session.get(target, value))
+        for related in added:
+            if related is not None and not is_in_scope(related, scope):
+                raise ScopeViolation(
+                    description=_("You cannot link this record to %(what)s: it is outside "
+                                  "your departments and estates.", what=str(related)))
+
+
+class ScopedInterface(SQLAInterface):
+    """FAB data interface that never returns a row outside the current user's scope.
+
+    FAB builds related interfaces with `self.__class__`, so form dropdowns and the API's
+    `_info` choices come through here too.
+    """
+
+    def _apply_inner_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
+        return super()._apply_inner_all(apply_scope(query, self.obj), *args, **kwargs)
+
+    def get_related_interface(self, col_name: str) -> "ScopedInterface":
+        return self.__class__(self.get_related_model(col_name), self._session)

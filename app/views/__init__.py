@@ -1,0 +1,54 @@
+"""Thin views: they translate requests into model and service calls and back."""
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
+
+from app.security import permissions as P
+
+
+def register_views(appbuilder: AppBuilder) -> None:
+    from app.views.audit import AuditLogView
+    from app.views.calendar import AdminAlertView, CalendarDayView, CalendarSettingsView
+    from app.views.org import (BranchView, BuildingApi, BuildingView, CompanyView,
+                               DepartmentApi, DepartmentView, EstateApi, EstateView,
+                               OfficeView, UnitApi, UnitView)
+    from app.views.resident import ResidentApi, ResidentView
+    from app.views.staff import StaffProfileView
+
+    org = P.MENU_ORGANISATION
+    menu = [
+        (CompanyView, "Companies", _l("Companies"), "fa-building-o", org, _l("Organisation")),
+        (BranchView, "Branches", _l("Branches"), "fa-sitemap", org, _l("Organisation")),
+        (OfficeView, "Management offices", _l("Management offices"), "fa-briefcase", org,
+         _l("Organisation")),
+        (EstateView, "Estates", _l("Estates"), "fa-map-marker", org, _l("Organisation")),
+        (BuildingView, "Buildings", _l("Buildings"), "fa-building", org, _l("Organisation")),
+        (UnitView, "Units", _l("Units"), "fa-home", org, _l("Organisation")),
+        (DepartmentView, "Departments", _l("Departments"), "fa-users", org,
+         _l("Organisation")),
+        (ResidentView, "Residents", _l("Residents"), "fa-user", P.MENU_RESIDENTS,
+         _l("Residents")),
+        (StaffProfileView, "Staff profiles", _l("Staff profiles"), "fa-id-badge",
+         P.MENU_ADMIN, _l("Administration")),
+        (AuditLogView, "Audit log", _l("Audit log"), "fa-history", P.MENU_ADMIN,
+         _l("Administration")),
+        (CalendarDayView, "Working-day calendar", _l("Working-day calendar"), "fa-calendar",
+         P.MENU_ADMIN, _l("Administration")),
+        (CalendarSettingsView, "Working hours", _l("Working hours"), "fa-clock-o",
+         P.MENU_ADMIN, _l("Administration")),
+        (AdminAlertView, "Admin alerts", _l("Admin alerts"), "fa-exclamation-triangle",
+         P.MENU_ADMIN, _l("Administration")),
+    ]
+    permissions_of: dict[str, set[str]] = {}
+    for view, name, label, icon, category, category_label in menu:
+        added = appbuilder.add_view(view, name, label=label, icon=icon, category=category,
+                                    category_label=category_label)
+        permissions_of[added.class_permission_name] = set(added.base_permissions)
+    for api_class in (EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi):
+        # A view and its API share one resource; FAB would otherwise drop the view's extra
+        # permissions (export, actions) when it registers the API under the same name.
+        api = api_class()
+        api.base_permissions = sorted(set(api.base_permissions)
+                                      | permissions_of.get(api.class_permission_name, set()))
+        appbuilder.add_api(api)

@@ -1,0 +1,313 @@
+"""Deadline (SLA) engine: arm timers from declared transitions, warn before breach and
+escalate on breach up the policy's chain, exactly once per level.
+
+* Policies are data (DeadlinePolicy, seeded from RULES.md, edited by admins).
+* `due_at` is computed once, on the estate's working-day calendar, and stored: a later
+  change of policy or calendar does not move a deadline someone was already given.
+* `flask sla tick` runs every minute from cron, on any number of hosts at once. Each tick
+  claims due timers row by row (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at
+  a time through BEGIN IMMEDIATE) and the unique (timer, level) constraint on Escalation is
+  the last line of defence, so every warning and every level happens exactly once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.models.base import local_now
+from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
+from app.workflows.calendar import add_duration
+
+# The defaults of RULES.md; admins change them under Administration → Deadline policies.
+# (key, document type, name, rule, amount, unit, warn share, chain, step minutes)
+DEFAULT_POLICIES: tuple[tuple, ...] = (
+    ("wo.ready", "work_order", "Technician ready after dispatch", "R-WO-2", 10, "minutes",
+     0.7, "handler,department_head,office_director,general_manager", 10),
+    ("wo.emergency_on_site", "work_order", "Emergency repair: on site after the report",
+     "R-WO-2", 15, "minutes", 0.67, "handler,department_head,office_director,general_manager",
+     10),
+    ("wo.appointment", "work_order", "Appointment kept on time", "R-WO-2", 15, "minutes",
+     0.5, "handler,department_head,office_director,general_manager", 30),
+    ("revisit.safety", "revisit", "Revisit of a safety-facility repair", "R-WO-7", 2,
+     "calendar_days", 0.75, "handler,department_head,office_director,general_manager", 240),
+    ("revisit.leak", "revisit", "Revisit of a water-leak repair", "R-WO-7", 3,
+     "calendar_days", 0.75, "handler,department_head,office_director,general_manager", 240),
+    ("revisit.repair", "revisit", "Revisit of a repair", "R-WO-7", 7, "calendar_days", 0.8,
+     "handler,department_head,office_director,general_manager", 480),
+    ("rectification.due", "rectification", "Rectification after a revisit", "R-WO-7", 24,
+     "hours", 0.75, "handler,department_head,office_director,general_manager", 120),
+)
+POLICY_NAMES = [_l("Technician ready after dispatch"),
+                _l("Emergency repair: on site after the report"),
+                _l("Appointment kept on time"), _l("Revisit of a safety-facility repair"),
+                _l("Revisit of a water-leak repair"), _l("Revisit of a repair"),
+                _l("Rectification after a revisit")]
+
+NOTICE_TEXT = {
+    "warning": _l("%(doc)s: %(deadline)s is due at %(due)s."),
+    "breach": _l("%(doc)s: %(deadline)s was due at %(due)s and is overdue (level %(level)s)."),
+}
+
+
+def seed_policies(session: Session) -> int:
+    """Create the default policies that do not exist yet; admin edits are kept."""
+    have = set(session.scalars(select(DeadlinePolicy.key)))
+    added = 0
+    for key, doc_type, name, rule, amount, unit, share, chain, step in DEFAULT_POLICIES:
+        if key not in have:
+            session.add(DeadlinePolicy(key=key, doc_type=doc_type, name=name, rule=rule,
+                                       amount=amount, unit=unit, warn_share=share,
+                                       escalation_chain=chain, escalation_step_minutes=step))
+            added += 1
+    session.flush()
+    return added
+
+
+# --- arming, meeting and cancelling ------------------------------------------------------
+
+def _policy(session: Session, key: str) -> DeadlinePolicy | None:
+    return session.scalar(select(DeadlinePolicy).where(DeadlinePolicy.key == key,
+                                                       DeadlinePolicy.active.is_(True)))
+
+
+def arm(session: Session, doc: Any, key: str, start: datetime,
+        handler_user_id: int | None = None) -> DeadlineTimer | None:
+    """Start the deadline `key` for `doc` from `start`; None when the policy is switched off.
+    Raises CalendarUnknownYear when the deadline falls into an unknown year."""
+    policy = _policy(session, key)
+    if policy is None:
+        return None
+    estate = doc.estate
+    due = add_duration(estate.region, start, policy.amount, policy.unit, session)
+    warn = start + (due - start) * min(max(policy.warn_share, 0.0), 1.0)
+    if doc.id is None:
+        session.flush()
+    timer = DeadlineTimer(policy=policy, doc_type=doc.__workflow__, doc_id=doc.id,
+                          estate_id=estate.id, department_id=getattr(doc, "department_id", None),
+                          handler_user_id=handler_user_id, started_at=start, due_at=due,
+                          warn_at=warn, next_check_at=min(warn, due), status="armed", level=0)
+    session.add(timer)
+    return timer
+
+
+def open_timers(session: Session, doc: Any, keys: Iterable[str] | None = None):
+    query = (select(DeadlineTimer).join(DeadlinePolicy)
+             .where(DeadlineTimer.doc_type == doc.__workflow__, DeadlineTimer.doc_id == doc.id,
+                    DeadlineTimer.status == "armed"))
+    if keys is not None:
+        query = query.where(DeadlinePolicy.key.in_(list(keys)))
+    return list(session.scalars(query))
+
+
+def close(session: Session, doc: Any, keys: Iterable[str] | None, status: str,
+          now: datetime) -> int:
+    timers = open_timers(session, doc, keys)
+    for timer in timers:
+        timer.status, timer.closed_at, timer.next_check_at = status, now, None
+    return len(timers)
+
+
+def on_transition(doc: Any, transition: Any, context: Any) -> None:
+    """Called by the workflow engine inside the transition's database transaction."""
+    session, now = context.session, context.now
+    if transition.meets:
+        close(session, doc, transition.meets, "met", now)
+    if transition.cancels:
+        close(session, doc, None if transition.cancels == ("*",) else transition.cancels,
+              "cancelled", now)
+    for spec in transition.arms:
+        if spec.when is not None and not spec.when(doc):
+            continue
+        start = getattr(doc, spec.start) if spec.start else now
+        handler = getattr(doc, spec.handler) if spec.handler else None
+        close(session, doc, [spec.policy], "cancelled", now)  # re-armed: the new one counts
+        arm(session, doc, spec.policy, start, handler)
+
+
+# --- ticking -----------------------------------------------------------------------------
+
+@dataclass
+class TickResult:
+    checked: int = 0
+    warnings: int = 0
+    escalations: int = 0
+    notifications: int = 0
+    levels: list[tuple[int, int]] = field(default_factory=list)  # (timer id, level)
+
+
+def recipients(session: Session, timer: DeadlineTimer, target: str) -> list[int]:
+    """User ids who hear about `timer` at escalation level `target`."""
+    from app.models import Estate, StaffProfile
+    from app.models.staff import profile_departments, profile_offices
+    from app.security import permissions as P
+    from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
+
+    if target == "handler":
+        return [timer.handler_user_id] if timer.handler_user_id else []
+
+    def with_roles(names: list[str]):
+        return (select(User.id).join(assoc_user_role, assoc_user_role.c.user_id == User.id)
+                .join(Role, Role.id == assoc_user_role.c.role_id)
+                .where(Role.name.in_(names), User.active.is_(True)))
+
+    if target == "department_head":
+        if timer.department_id is None:
+            return []
+        query = (with_roles([P.ROLE_DEPARTMENT_HEAD, P.ROLE_CS_CENTRE_MANAGER])
+                 .join(StaffProfile, StaffProfile.user_id == User.id)
+                 .join(profile_departments, profile_departments.c.profile_id == StaffProfile.id)
+                 .where(profile_departments.c.department_id == timer.department_id))
+    elif target == "office_director":
+        office_id = session.scalar(select(Estate.office_id).where(Estate.id == timer.estate_id))
+        query = (with_roles([P.ROLE_OFFICE_DIRECTOR])
+                 .join(StaffProfile, StaffProfile.user_id == User.id)
+                 .join(profile_offices, profile_offices.c.profile_id == StaffProfile.id)
+                 .where(profile_offices.c.office_id == office_id))
+    elif target == "general_manager":
+        query = with_roles([P.ROLE_GM])
+    else:
+        return []
+    return sorted(set(session.scalars(query)))
+
+
+def _record_level(session: Session, timer: DeadlineTimer, level: int, target: str,
+                  now: datetime, result: TickResult) -> None:
+    """One Escalation row per (timer, level), inserted with ON CONFLICT DO NOTHING: if
+    another tick got there first nothing is written and nobody is notified twice."""
+    users = recipients(session, timer, target)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    inserted = session.execute(
+        insert(Escalation.__table__)
+        .values(timer_id=timer.id, level=level, target=target, at=now, notified_user_ids=users)
+        .on_conflict_do_nothing(index_elements=["timer_id", "level"])
+        .returning(Escalation.__table__.c.id)).scalar()
+    if inserted is None:
+        return
+    kind = "warning" if level == 0 else "breach"
+    for user_id in users:
+        session.add(Notification(user_id=user_id, at=now, kind=kind, doc_type=timer.doc_type,
+                                 doc_id=timer.doc_id, level=level, timer_id=timer.id))
+    result.notifications += len(users)
+    result.levels.append((timer.id, level))
+    if level == 0:
+        result.warnings += 1
+    else:
+        result.escalations += 1
+
+
+def process_timer(session: Session, timer: DeadlineTimer, now: datetime,
+                  result: TickResult) -> None:
+    policy = timer.policy
+    result.checked += 1
+    if now < timer.due_at:
+        if timer.warned_at is None and now >= timer.warn_at:
+            _record_level(session, timer, 0, "handler", now, result)
+            timer.warned_at = now
+        timer.next_check_at = timer.due_at
+        return
+    if timer.breached_at is None:
+        timer.breached_at = now
+    chain = policy.chain
+    step = timedelta(minutes=max(policy.escalation_step_minutes, 1))
+    timer.next_check_at = None
+    for level in range(timer.level + 1, len(chain) + 1):
+        level_due = timer.due_at + step * (level - 1)
+        if level_due > now:
+            timer.next_check_at = level_due
+            break
+        _record_level(session, timer, level, chain[level - 1], now, result)
+        timer.level = level
+
+
+def _due_query(now: datetime, batch: int, dialect: str):
+    query = (select(DeadlineTimer)
+             .where(DeadlineTimer.status == "armed", DeadlineTimer.next_check_at <= now)
+             .order_by(DeadlineTimer.next_check_at, DeadlineTimer.id).limit(batch))
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=DeadlineTimer)
+    return query
+
+
+def tick_in_session(session: Session, now: datetime, batch: int = 500) -> TickResult:
+    """One pass over due timers inside the caller's transaction (tests, small jobs)."""
+    result = TickResult()
+    while True:
+        timers = list(session.scalars(_due_query(now, batch, session.get_bind().dialect.name)))
+        for timer in timers:
+            process_timer(session, timer, now, result)
+        session.flush()
+        if len(timers) < batch:
+            return result
+
+
+def tick_engine(url: str):
+    """The engine ticks run on. On SQLite each batch takes the write lock up front (BEGIN
+    IMMEDIATE) and waits for it, so two ticks never read the same due timers."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None})
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def tick(now: datetime | None = None, *, url: str | None = None, batch: int = 500) -> TickResult:
+    """Process every due timer, one committed batch at a time (what cron runs)."""
+    now = now or local_now()
+    engine = tick_engine(url or current_app.config["SQLALCHEMY_DATABASE_URI"])
+    total = TickResult()
+    try:
+        with Session(engine) as session:
+            while True:
+                with session.begin():
+                    timers = list(session.scalars(_due_query(now, batch, engine.dialect.name)))
+                    part = TickResult()
+                    for timer in timers:
+                        process_timer(session, timer, now, part)
+                total.checked += part.checked
+                total.warnings += part.warnings
+                total.escalations += part.escalations
+                total.notifications += part.notifications
+                total.levels += part.levels
+                if len(timers) < batch:
+                    return total
+    finally:
+        engine.dispose()
+
+
+sla_cli = AppGroup("sla", help="Deadlines: warnings and escalations.")
+
+
+@sla_cli.command("tick")
+@click.option("--now", "now_text", default=None,
+              help="Pretend it is this UTC time (YYYY-MM-DD HH:MM), for tests and drills.")
+@click.option("--batch", default=500, show_default=True, help="Timers per transaction.")
+def sla_tick(now_text: str | None, batch: int) -> None:
+    """Warn and escalate every due deadline once; run it every minute from cron."""
+    now = datetime.fromisoformat(now_text) if now_text else None
+    result = tick(now, batch=batch)
+    click.echo(f"checked {result.checked}, warnings {result.warnings}, "
+               f"escalations {result.escalations}, notifications {result.notifications}")
+
+
+@sla_cli.command("seed")
+def sla_seed() -> None:
+    """Create the RULES.md default deadline policies that are missing."""
+    session = current_app.appbuilder.session
+    added = seed_policies(session)
+    session.commit()
+    click.echo(f"{added} deadline policies added")

@@ -1,0 +1,3 @@
+"""Every document type's workflow, imported once so the engine's registry is complete."""
+from app.workflows.revisit import RECTIFICATION, REVISIT  # noqa: F401
+from app.workflows.work_order import WORK_ORDER  # noqa: F401

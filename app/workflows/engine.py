@@ -1,0 +1,446 @@
+"""The one workflow engine every document type runs on.
+
+A document type declares its workflow as a table (see app/workflows/work_order.py): states,
+and transitions with their sources, target, the roles allowed by default, the fields the
+person must fill in, guards, effects and the deadlines armed, met or cancelled. This module
+runs such a table and nothing else:
+
+* deny by default: a transition not declared for the current state, a user without the
+  transition's permission (`can_<name>` on the document's resource, grantable per role in
+  Security → List Roles), or a document outside the user's scope is refused;
+* one `apply` path checks permission, scope, state, the version the user saw, the fields
+  and the guards, then changes the state, runs effects, moves deadlines and writes one
+  WorkflowHistory row, all in one database transaction;
+* views and the REST API only call `apply` / `available`; they never set a state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Iterable, Mapping
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.models.base import local_now
+from app.models.workflow import WorkflowHistory
+from app.security.actor import Actor
+from app.security.scope import is_in_scope
+from app.workflows.calendar import CalendarUnknownYear
+
+
+# --- errors: each carries the HTTP status views and the API answer with ----------------
+
+class WorkflowError(Exception):
+    status = 400
+
+    def __init__(self, message: str, errors: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = dict(errors or {})
+
+
+class NotFound(WorkflowError):
+    """Unknown transition, or a document outside the actor's scope (never say which)."""
+    status = 404
+
+
+class Denied(WorkflowError):
+    status = 403
+
+
+class WrongState(WorkflowError):
+    status = 409
+
+
+class StaleVersion(WorkflowError):
+    status = 409
+
+
+class InvalidData(WorkflowError):
+    status = 400
+
+
+class GuardFailed(WorkflowError):
+    status = 400
+
+
+class CalendarMissing(WorkflowError):
+    status = 409
+
+
+# --- declarations ----------------------------------------------------------------------
+
+FIELD_KINDS = ("text", "textarea", "int", "decimal", "datetime", "date", "bool", "choice",
+               "user")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value the person fills in when taking a transition.
+
+    `attr` (default: the field name) is the document attribute it is stored on; None keeps
+    it only in the history row's data. For `choice`, `choices` maps codes to labels; for
+    `user`, `choices` is a callable (doc, session) -> {user_id: label} of allowed people.
+    """
+
+    name: str
+    label: Any
+    kind: str = "text"
+    required: bool = True
+    choices: Any = None
+    attr: str | None = "__same__"
+    minimum: Decimal | None = None
+    must_be_true: bool = False
+    future: bool = False
+    description: Any = None
+
+    @property
+    def target_attr(self) -> str | None:
+        return self.name if self.attr == "__same__" else self.attr
+
+
+@dataclass(frozen=True)
+class Arm:
+    """Arm the deadline `policy` when the transition happens. The clock starts at the
+    document attribute `start` (e.g. the reported time, an appointment) or at the
+    transition's time; `handler` names the attribute holding the responsible user."""
+
+    policy: str
+    start: str | None = None
+    handler: str | None = None
+    when: Callable[[Any], bool] | None = None
+
+
+Guard = Callable[[Any, "Context"], "str | None"]
+Effect = Callable[[Any, "Context"], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Any
+    sources: tuple[str, ...]
+    target: str | None  # None: the state stays (e.g. issue an invoice on a paid order)
+    roles: tuple[str, ...]
+    fields: tuple[Field, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    arms: tuple[Arm, ...] = ()
+    meets: tuple[str, ...] = ()  # deadline policies fulfilled by this transition
+    cancels: tuple[str, ...] = ()  # deadline policies no longer relevant
+    comment_required: bool = False
+    icon: str = "fa-arrow-right"
+    set_now: tuple[str, ...] = ()  # document attributes stamped with the transition time
+    set_actor: tuple[str, ...] = ()  # document attributes set to the acting user's id
+
+    @property
+    def permission(self) -> str:
+        return f"can_{self.name}"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    doc_type: str
+    resource: str  # FAB permission resource (class_permission_name of views and API)
+    states: Mapping[str, Any]  # code -> translated label
+    initial: str
+    transitions: tuple[Transition, ...]
+    final: tuple[str, ...] = ()
+    on_create: tuple[Arm, ...] = ()  # deadlines armed when the document is registered
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.transitions]
+        assert len(names) == len(set(names)), f"duplicate transition in {self.doc_type}"
+        for t in self.transitions:
+            for state in (*t.sources, t.target):
+                assert state is None or state in self.states, f"{t.name}: unknown {state}"
+
+    def get(self, name: str) -> Transition | None:
+        return next((t for t in self.transitions if t.name == name), None)
+
+    def state_label(self, state: str | None) -> str:
+        return str(self.states.get(state, state or ""))
+
+
+@dataclass
+class Context:
+    """What guards and effects see: who acts, when, the cleaned field values."""
+
+    actor: Actor
+    session: Session
+    now: datetime
+    data: dict[str, Any]
+    comment: str | None
+    transition: Transition
+    workflow: Workflow
+
+
+# --- registry: document type -> workflow -----------------------------------------------
+
+_REGISTRY: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    _REGISTRY[workflow.doc_type] = workflow
+    return workflow
+
+
+def registered() -> dict[str, Workflow]:
+    import app.workflows.declarations  # noqa: F401 - every workflow registers on import
+
+    return dict(_REGISTRY)
+
+
+def workflow_of(doc: Any) -> Workflow:
+    registered()
+    return _REGISTRY[doc.__workflow__]
+
+
+# --- field cleaning --------------------------------------------------------------------
+
+def _parse_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    text = str(value).strip().replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(text[:19] if fmt.endswith("%S") else text[:16], fmt)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def field_choices(spec: Field, doc: Any, session: Session) -> dict:
+    if callable(spec.choices):
+        return spec.choices(doc, session)
+    return dict(spec.choices or {})
+
+
+def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
+                 session: Session, now: datetime) -> dict[str, Any]:
+    """Typed, validated values of the transition's fields, or InvalidData listing every
+    problem (the form shows them next to the person's input, which is kept)."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in transition.fields:
+        value = raw.get(spec.name)
+        if isinstance(value, str):
+            value = value.strip()
+        empty = value is None or value == "" or (spec.kind == "bool" and value in (False,))
+        if spec.kind == "bool":
+            value = value in (True, "y", "yes", "on", "true", "1", 1)
+            if spec.must_be_true and not value:
+                errors[spec.name] = _("This must be confirmed.")
+            clean[spec.name] = value
+            continue
+        if empty:
+            if spec.required:
+                errors[spec.name] = _("This field is required.")
+            clean[spec.name] = None
+            continue
+        try:
+            if spec.kind == "int":
+                value = int(value)
+            elif spec.kind == "decimal":
+                value = Decimal(str(value)).quantize(Decimal("0.01"))
+                if not value.is_finite():
+                    raise InvalidOperation
+            elif spec.kind == "datetime":
+                value = _parse_datetime(value)
+            elif spec.kind == "date":
+                value = value if isinstance(value, date) else date.fromisoformat(str(value))
+            elif spec.kind in ("choice", "user"):
+                allowed = field_choices(spec, doc, session)
+                key = int(value) if spec.kind == "user" and str(value).isdigit() else value
+                if key not in allowed:
+                    errors[spec.name] = _("Not a valid choice.")
+                    continue
+                value = key
+            elif spec.kind in ("text", "textarea"):
+                value = str(value)
+                limit = 2000 if spec.kind == "textarea" else 200
+                if len(value) > limit:
+                    errors[spec.name] = _("At most %(n)d characters.", n=limit)
+                    continue
+        except (ValueError, TypeError, InvalidOperation):
+            errors[spec.name] = {
+                "int": _("Enter a whole number."),
+                "decimal": _("Enter an amount such as 120.50."),
+                "datetime": _("Enter a date and time such as 2026-10-08 14:30."),
+                "date": _("Enter a date such as 2026-10-08."),
+            }.get(spec.kind, _("Not a valid value."))
+            continue
+        if spec.minimum is not None and value < spec.minimum:
+            errors[spec.name] = _("Must be at least %(min)s.", min=spec.minimum)
+            continue
+        if spec.future and value <= now:
+            errors[spec.name] = _("Must be in the future.")
+            continue
+        clean[spec.name] = value
+    if errors:
+        raise InvalidData(_("Please correct the highlighted fields."), errors)
+    return clean
+
+
+# --- running ---------------------------------------------------------------------------
+
+def _check_access(doc: Any, transition: Transition | None, workflow: Workflow,
+                  actor: Actor) -> Transition:
+    if transition is None:
+        raise NotFound(_("No such action."))
+    if not actor.is_system and not is_in_scope(doc, actor.scope):
+        raise NotFound(_("Record not found."))
+    if not actor.can(transition.permission, workflow.resource):
+        raise Denied(_("You are not allowed to %(action)s.",
+                       action=str(transition.label).lower()))
+    return transition
+
+
+def available(doc: Any, actor: Actor) -> list[Transition]:
+    """Transitions this actor may take on this document now (state and permission; guards
+    that need the person's input are checked when they submit)."""
+    workflow = workflow_of(doc)
+    if not actor.is_system and not is_in_scope(doc, actor.scope):
+        return []
+    return [t for t in workflow.transitions
+            if doc.state in t.sources and actor.can(t.permission, workflow.resource)]
+
+
+def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: Actor,
+          session: Session, seen_version: int | None = None, comment: str | None = None,
+          now: datetime | None = None, commit: bool = True) -> WorkflowHistory:
+    """Take transition `name` on `doc`: the only way any document changes state."""
+    from app.workflows import deadlines
+
+    workflow = workflow_of(doc)
+    transition = _check_access(doc, workflow.get(name), workflow, actor)
+    now = now or local_now()
+    if doc.state not in transition.sources:
+        raise WrongState(_("This cannot be done now: the record is %(state)s.",
+                           state=workflow.state_label(doc.state)))
+    if seen_version is not None and int(seen_version) != doc.version:
+        raise StaleVersion(_("Someone else changed this record after you opened it. "
+                             "Reload it to see their changes, then try again."))
+    comment = (comment or "").strip() or None
+    clean = clean_fields(transition, doc, data or {}, session, now)
+    if transition.comment_required and not comment:
+        raise InvalidData(_("Please give a reason."), {"comment": _("This field is required.")})
+    context = Context(actor, session, now, clean, comment, transition, workflow)
+    for guard in transition.guards:
+        problem = guard(doc, context)
+        if problem:
+            raise GuardFailed(str(problem))
+
+    from_state = doc.state
+    for spec in transition.fields:
+        if spec.target_attr and clean.get(spec.name) is not None:
+            setattr(doc, spec.target_attr, clean[spec.name])
+    for attr in transition.set_now:
+        setattr(doc, attr, now)
+    for attr in transition.set_actor:
+        setattr(doc, attr, actor.user_id)
+    if transition.target is not None:
+        doc.state = transition.target
+    for effect in transition.effects:
+        effect(doc, context)
+    try:
+        deadlines.on_transition(doc, transition, context)
+    except CalendarUnknownYear as error:
+        _calendar_missing(session, error)
+    history = record_history(session, workflow, doc, transition.name, from_state, doc.state,
+                             actor, now, comment, clean)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise StaleVersion(_("Someone else changed this record after you opened it. "
+                             "Reload it to see their changes, then try again.")) from None
+    if commit:
+        session.commit()
+    return history
+
+
+def _calendar_missing(session: Session, error: "CalendarUnknownYear") -> None:
+    """Nothing is guessed: undo the transition, keep the admin alert, tell the person."""
+    from app.models.calendar import AdminAlert
+    from app.workflows.calendar import ALERT_UNKNOWN_YEAR
+
+    session.rollback()
+    AdminAlert.record(session, ALERT_UNKNOWN_YEAR, str(error))
+    session.commit()
+    raise CalendarMissing(_("The deadline falls in %(year)s, for which the working-day "
+                            "calendar has no days yet. An administrator has been alerted; "
+                            "please try again once the calendar is complete.",
+                            year=error.year))
+
+
+def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = None,
+           comment: str | None = None, data: Mapping[str, Any] | None = None,
+           commit: bool = True) -> Any:
+    """Register a new document: initial state, the deadlines armed at registration and the
+    first history row, in one transaction. Permission to create is the view's / API's."""
+    from app.workflows import deadlines
+
+    workflow = workflow_of(doc)
+    now = now or local_now()
+    doc.state = workflow.initial
+    session.add(doc)
+    session.flush()
+    try:
+        for spec in workflow.on_create:
+            if spec.when is None or spec.when(doc):
+                start = getattr(doc, spec.start) if spec.start else now
+                handler = getattr(doc, spec.handler) if spec.handler else None
+                deadlines.arm(session, doc, spec.policy, start, handler)
+    except CalendarUnknownYear as error:
+        _calendar_missing(session, error)
+    record_history(session, workflow, doc, "create", None, workflow.initial, actor, now,
+                   comment, data or {})
+    session.flush()
+    if commit:
+        session.commit()
+    return doc
+
+
+def record_history(session: Session, workflow: Workflow, doc: Any, transition: str,
+                   from_state: str | None, to_state: str, actor: Actor, now: datetime,
+                   comment: str | None, data: Mapping[str, Any]) -> WorkflowHistory:
+    if doc.id is None:
+        session.flush()
+    row = WorkflowHistory(doc_type=workflow.doc_type, doc_id=doc.id, transition=transition,
+                          from_state=from_state, to_state=to_state, user_id=actor.user_id,
+                          username=actor.username, at=now, comment=comment,
+                          data={k: _jsonable(v) for k, v in data.items()})
+    session.add(row)
+    return row
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def history_of(doc: Any, session: Session) -> list[WorkflowHistory]:
+    workflow = workflow_of(doc)
+    return list(session.query(WorkflowHistory)
+                .filter_by(doc_type=workflow.doc_type, doc_id=doc.id)
+                .order_by(WorkflowHistory.at, WorkflowHistory.id))
+
+
+def transition_grants(workflows: Iterable[Workflow]) -> dict[str, set[tuple[str, str]]]:
+    """Role name -> transition permissions its declarations grant by default."""
+    grants: dict[str, set[tuple[str, str]]] = {}
+    for workflow in workflows:
+        for t in workflow.transitions:
+            for role in t.roles:
+                grants.setdefault(role, set()).add((t.permission, workflow.resource))
+    return grants
+
+
+STATE_LABEL = _l("State")

@@ -1,0 +1,177 @@
+"""Revisit and rectification workflows (R-WO-7, R-RV-2, R-RV-3).
+
+Revisit:         due ──record──▶ done
+                 due ──record_problem──▶ problem_found  (issues a rectification notice)
+Rectification:   issued ──rectify──▶ rectified ──verify──▶ verified
+                 rectified ──reject──▶ issued  (the fix did not hold: 24 hours again)
+
+A repair's revisit is due 2 calendar days after completion for a safety facility, 3 for a
+water leak and 7 otherwise (policies revisit.safety / revisit.leak / revisit.repair). It is
+assigned to the role furthest below its share of this month's repair revisits in the office
+(office director 10 %, CS supervisor 30 %, repair lead 60 %; Settings), and within the role
+to the person with the fewest open revisits.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models.revisit import MODES, RectificationNotice, Revisit
+from app.models.settings import setting
+from app.models.work_order import SATISFACTION
+from app.security import permissions as P
+from app.workflows import deadlines
+from app.workflows.engine import (Arm, Context, Field, Transition, Workflow, create,
+                                  register)
+from app.workflows.numbering import allocate_number
+
+REVISIT_STATES = {"due": _l("Due"), "done": _l("Done"),
+                  "problem_found": _l("Problem found")}
+RECTIFICATION_STATES = {"issued": _l("Issued"), "rectified": _l("Rectified"),
+                        "verified": _l("Verified")}
+
+REVISITORS = (P.ROLE_OFFICE_DIRECTOR, P.ROLE_CS_SUPERVISOR, P.ROLE_REPAIR_LEAD)
+ROLE_OF_SHARE = {"office_director": P.ROLE_OFFICE_DIRECTOR,
+                 "cs_supervisor": P.ROLE_CS_SUPERVISOR, "repair_lead": P.ROLE_REPAIR_LEAD}
+POLICY_OF_CATEGORY = {"safety_facility": "revisit.safety", "water_leak": "revisit.leak"}
+
+
+# --- assignment by shares ----------------------------------------------------------------
+
+def _candidates(session: Session, role_code: str, work_order: Any) -> list[int]:
+    """People of `role_code` who cover the estate of `work_order`."""
+    from app.workflows.work_order import _staff_of_estate
+
+    role = ROLE_OF_SHARE[role_code]
+    if role_code == "office_director":
+        from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
+
+        from app.models import StaffProfile
+        from app.models.staff import profile_offices
+
+        return sorted(session.scalars(
+            select(User.id).join(assoc_user_role, assoc_user_role.c.user_id == User.id)
+            .join(Role, Role.id == assoc_user_role.c.role_id)
+            .join(StaffProfile, StaffProfile.user_id == User.id)
+            .join(profile_offices, profile_offices.c.profile_id == StaffProfile.id)
+            .where(Role.name == role, User.active.is_(True),
+                   profile_offices.c.office_id == work_order.estate.office_id)).unique())
+    kind = "customer_service" if role_code == "cs_supervisor" else "engineering"
+    return sorted(_staff_of_estate(work_order, session, kind, (role,)))
+
+
+def choose_revisitor(session: Session, work_order: Any, now: datetime) -> tuple[str, int | None]:
+    """The role furthest below its share this month in this office, then its least-loaded
+    person. A role with nobody to do it is skipped; with nobody at all, the revisit waits
+    unassigned in the queue of the estate's customer service."""
+    from app.models import Estate
+
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    counts = dict(session.execute(
+        select(Revisit.assigned_role, func.count())
+        .join(Estate, Estate.id == Revisit.estate_id)
+        .where(Revisit.work_order_id.isnot(None), Revisit.created_at >= month_start,
+               Estate.office_id == work_order.estate.office_id)
+        .group_by(Revisit.assigned_role)).all())
+    total = sum(counts.values()) + 1
+    deficits = []
+    for code in ROLE_OF_SHARE:
+        share = setting(session, f"revisit.share.{code}") / Decimal(100)
+        deficits.append((share * total - counts.get(code, 0), share, code))
+    deficits.sort(reverse=True)
+    for _deficit, _share, code in deficits:
+        people = _candidates(session, code, work_order)
+        if people:
+            load = dict(session.execute(
+                select(Revisit.assignee_id, func.count())
+                .where(Revisit.assignee_id.in_(people), Revisit.state == "due")
+                .group_by(Revisit.assignee_id)).all())
+            return code, min(people, key=lambda uid: (load.get(uid, 0), uid))
+    return deficits[0][2], None
+
+
+def create_repair_revisit(work_order: Any, ctx: Context) -> Revisit:
+    """Effect of completing a repair (R-WO-7): the revisit, due by category."""
+    session = ctx.session
+    role, assignee = choose_revisitor(session, work_order, ctx.now)
+    revisit = Revisit(
+        number=allocate_number(session, "RV", ctx.now.year), work_order=work_order,
+        estate=work_order.estate, unit=work_order.unit, assigned_role=role,
+        assignee_id=assignee, department_id=work_order.registering_department_id
+        or work_order.department_id)
+    create(revisit, actor=ctx.actor, session=session, now=ctx.now, commit=False,
+           data={"work_order": work_order.number})
+    policy = POLICY_OF_CATEGORY.get(work_order.category, "revisit.repair")
+    timer = deadlines.arm(session, revisit, policy, ctx.now, assignee)
+    revisit.due_at = timer.due_at if timer else None
+    return revisit
+
+
+def _issue_rectification(revisit: Revisit, ctx: Context) -> None:
+    """A problem found on a revisit: written notice to the technician within 24 hours."""
+    work_order = revisit.work_order
+    notice = RectificationNotice(
+        number=allocate_number(ctx.session, "RN", ctx.now.year), revisit=revisit,
+        work_order=work_order, estate=revisit.estate,
+        department_id=work_order.department_id if work_order else revisit.department_id,
+        technician_id=work_order.technician_id if work_order else None,
+        issued_by_id=ctx.actor.user_id, issued_at=ctx.now, problem=revisit.problem)
+    create(notice, actor=ctx.actor, session=ctx.session, now=ctx.now, commit=False,
+           data={"revisit": revisit.number})
+
+
+def _assignee_or_manager(doc: Any, ctx: Context) -> str | None:
+    if ctx.actor.is_system or doc.assignee_id in (None, ctx.actor.user_id) or \
+            ctx.actor.can("can_verify", P.RECTIFICATION):
+        return None
+    return _("This revisit is assigned to someone else.")
+
+
+REVISIT_FIELDS = (
+    Field("mode", _l("Mode"), "choice", choices=MODES),
+    Field("revisitee", _l("Revisitee (signs)"), "text"),
+    Field("repair_checked", _l("Repair inspected"), "bool", required=False),
+    Field("charge_verified", _l("Charge verified"), "bool", required=False),
+    Field("satisfaction", _l("Satisfaction"), "choice", choices=SATISFACTION),
+    Field("feedback", _l("Feedback on the technician's service"), "textarea",
+          required=False),
+    Field("suggestions", _l("Suggestions"), "textarea", required=False),
+)
+
+REVISIT = register(Workflow(
+    doc_type="revisit", resource=P.REVISIT, states=REVISIT_STATES, initial="due",
+    final=("done", "problem_found"),
+    transitions=(
+        Transition("record", _l("Record the revisit"), ("due",), "done", REVISITORS,
+                   fields=REVISIT_FIELDS, guards=(_assignee_or_manager,),
+                   set_now=("revisited_at",), cancels=("*",), icon="fa-phone"),
+        Transition("record_problem", _l("Record a problem"), ("due",), "problem_found",
+                   REVISITORS,
+                   fields=(*REVISIT_FIELDS, Field("problem", _l("Problem found"), "textarea")),
+                   guards=(_assignee_or_manager,), set_now=("revisited_at",),
+                   effects=(_issue_rectification,), cancels=("*",),
+                   icon="fa-exclamation-triangle"),
+    ),
+))
+
+RECTIFICATION = register(Workflow(
+    doc_type="rectification", resource=P.RECTIFICATION, states=RECTIFICATION_STATES,
+    initial="issued", final=("verified",),
+    on_create=(Arm("rectification.due", start="issued_at", handler="technician_id"),),
+    transitions=(
+        Transition("rectify", _l("Rectified"), ("issued",), "rectified",
+                   (P.ROLE_TECHNICIAN,),
+                   fields=(Field("action_taken", _l("Action taken"), "textarea"),),
+                   set_now=("rectified_at",), meets=("rectification.due",), icon="fa-wrench"),
+        Transition("verify", _l("Verify"), ("rectified",), "verified", REVISITORS,
+                   set_now=("verified_at",), icon="fa-check"),
+        Transition("reject", _l("Not rectified"), ("rectified",), "issued", REVISITORS,
+                   comment_required=True,
+                   arms=(Arm("rectification.due", handler="technician_id"),), icon="fa-undo"),
+    ),
+))

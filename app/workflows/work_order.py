@@ -1,0 +1,240 @@
+"""Work order workflow (R-WO-1..7), as a table a department head can read.
+
+    registered ──dispatch──▶ dispatched ──accept──▶ accepted ──arrive──▶ on_site
+                                                    └─agree_appointment─▶ appointment_agreed ─arrive─▶ on_site
+    on_site ──quote (consent)──▶ in_progress ──complete──▶ completed ──customer_accept──▶
+    customer_accepted ──record_payment──▶ paid ──close──▶ closed     (issue_invoice: on paid)
+    on_site ──decline──▶ declined ──close──▶ closed
+    on_site / in_progress ──not_fixable (reason, next appointment)──▶ appointment_agreed
+    registered / dispatched / accepted / appointment_agreed ──cancel──▶ cancelled
+
+Deadlines: emergency on site 15 minutes after the report (armed at registration), ready
+10 minutes after dispatch, appointment kept (R-WO-2). Completion creates the revisit (R-WO-7).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.work_order import PAYMENT_METHODS, SATISFACTION
+from app.security import permissions as P
+from app.workflows.engine import Arm, Context, Field, Transition, Workflow, register
+
+STATES = {
+    "registered": _l("Registered"),
+    "dispatched": _l("Dispatched"),
+    "accepted": _l("Accepted by technician"),
+    "appointment_agreed": _l("Appointment agreed"),
+    "on_site": _l("On site"),
+    "in_progress": _l("In progress"),
+    "declined": _l("Declined by customer"),
+    "completed": _l("Completed"),
+    "customer_accepted": _l("Accepted by customer"),
+    "paid": _l("Paid"),
+    "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
+}
+OPEN_STATES = ("registered", "dispatched", "accepted", "appointment_agreed", "on_site",
+               "in_progress", "completed", "customer_accepted", "paid")
+
+# Who does what by default (admins grant more in Security → List Roles).
+FRONT_DESK = (P.ROLE_FRONT_DESK_AGENT,)
+DISPATCHERS = (P.ROLE_FRONT_DESK_AGENT, P.ROLE_REPAIR_LEAD, P.ROLE_DEPARTMENT_HEAD)
+FIELD_STAFF = (P.ROLE_TECHNICIAN,)
+CASHIERS = (P.ROLE_TECHNICIAN, P.ROLE_PROPERTY_OFFICER)
+
+
+# --- choices -----------------------------------------------------------------------------
+
+def _staff_of_estate(doc: Any, session: Session, department_kind: str,
+                     roles: tuple[str, ...]) -> dict[int, str]:
+    """Users holding one of `roles` in a `department_kind` department of the estate's office
+    who work on this estate (their profile lists it, or lists no estate at all)."""
+    from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
+
+    from app.models import Department, StaffProfile
+    from app.models.staff import profile_departments, profile_estates
+
+    estate = doc.estate
+    query = (select(User, StaffProfile.id)
+             .join(assoc_user_role, assoc_user_role.c.user_id == User.id)
+             .join(Role, Role.id == assoc_user_role.c.role_id)
+             .join(StaffProfile, StaffProfile.user_id == User.id)
+             .join(profile_departments, profile_departments.c.profile_id == StaffProfile.id)
+             .join(Department, Department.id == profile_departments.c.department_id)
+             .where(Role.name.in_(roles), User.active.is_(True),
+                    Department.kind == department_kind, Department.office_id == estate.office_id)
+             .order_by(User.first_name, User.last_name))
+    people: dict[int, str] = {}
+    for user, profile_id in session.execute(query).unique():
+        estates = set(session.scalars(select(profile_estates.c.estate_id)
+                                      .where(profile_estates.c.profile_id == profile_id)))
+        if not estates or estate.id in estates:
+            people[user.id] = f"{user.first_name} {user.last_name}".strip()
+    return people
+
+
+def technicians(doc: Any, session: Session) -> dict[int, str]:
+    return _staff_of_estate(doc, session, "engineering",
+                            (P.ROLE_TECHNICIAN, P.ROLE_REPAIR_LEAD))
+
+
+def property_officers(doc: Any, session: Session) -> dict[int, str]:
+    from app.models import Department  # noqa: F401 - any department of the office
+
+    people: dict[int, str] = {}
+    for kind in ("customer_service", "finance", "administration"):
+        people.update(_staff_of_estate(doc, session, kind, (P.ROLE_PROPERTY_OFFICER,)))
+    return people
+
+
+# --- guards and effects ------------------------------------------------------------------
+
+def _engineering_department_of(doc: Any, ctx: Context) -> None:
+    """The job belongs to the engineering department of the technician it went to."""
+    from app.models import Department, StaffProfile
+    from app.models.staff import profile_departments
+
+    doc.department_id = ctx.session.scalar(
+        select(Department.id)
+        .join(profile_departments, profile_departments.c.department_id == Department.id)
+        .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
+        .where(StaffProfile.user_id == doc.technician_id, Department.kind == "engineering",
+               Department.office_id == doc.estate.office_id))
+
+
+def _assigned_or_lead(doc: Any, ctx: Context) -> str | None:
+    """Field steps belong to the technician the job went to; leads and heads, who may
+    reassign, can step in."""
+    if ctx.actor.is_system or ctx.actor.user_id == doc.technician_id or \
+            ctx.actor.can("can_reassign", P.WORK_ORDER):
+        return None
+    return _("Only the technician this job was dispatched to can do this.")
+
+
+def _not_emergency(doc: Any, ctx: Context) -> str | None:
+    if doc.emergency:
+        return _("An emergency repair needs the technician on site within 15 minutes; "
+                 "an appointment is not possible (R-WO-2).")
+    return None
+
+
+def _nothing_to_pay(doc: Any, ctx: Context) -> str | None:
+    if ctx.transition.name == "close" and doc.state == "customer_accepted" and (
+            doc.fee or Decimal("0")) > 0:
+        return _("Record the payment of %(fee)s before closing.", fee=doc.fee)
+    return None
+
+
+def _fee_needs_method(doc: Any, ctx: Context) -> str | None:
+    if ctx.data.get("amount_paid") and ctx.data["amount_paid"] > 0 and \
+            ctx.data.get("payment_method") == "free":
+        return _("An amount was received: choose how it was paid.")
+    return None
+
+
+def _create_revisit(doc: Any, ctx: Context) -> None:
+    from app.workflows.revisit import create_repair_revisit
+
+    create_repair_revisit(doc, ctx)
+
+
+def _is_emergency(doc: Any) -> bool:
+    return bool(doc.emergency)
+
+
+# --- the table ---------------------------------------------------------------------------
+
+WORK_ORDER = register(Workflow(
+    doc_type="work_order",
+    resource=P.WORK_ORDER,
+    states=STATES,
+    initial="registered",
+    final=("closed", "cancelled"),
+    on_create=(Arm("wo.emergency_on_site", start="reported_at", when=_is_emergency),),
+    transitions=(
+        Transition("dispatch", _l("Dispatch"), ("registered",), "dispatched", DISPATCHERS,
+                   fields=(Field("technician_id", _l("Technician"), "user",
+                                 choices=technicians),),
+                   effects=(_engineering_department_of,), set_now=("dispatched_at",),
+                   arms=(Arm("wo.ready", handler="technician_id"),), icon="fa-paper-plane"),
+        Transition("reassign", _l("Reassign"), ("dispatched", "accepted",
+                                                "appointment_agreed"), "dispatched",
+                   (P.ROLE_REPAIR_LEAD, P.ROLE_DEPARTMENT_HEAD),
+                   fields=(Field("technician_id", _l("Technician"), "user",
+                                 choices=technicians),),
+                   effects=(_engineering_department_of,), set_now=("dispatched_at",),
+                   cancels=("wo.appointment",), comment_required=True,
+                   arms=(Arm("wo.ready", handler="technician_id"),), icon="fa-exchange"),
+        Transition("accept", _l("Accept the job"), ("dispatched",), "accepted", FIELD_STAFF,
+                   guards=(_assigned_or_lead,), meets=("wo.ready",), set_now=("accepted_at",), icon="fa-check"),
+        Transition("agree_appointment", _l("Agree an appointment"), ("accepted",),
+                   "appointment_agreed", FIELD_STAFF,
+                   fields=(Field("appointment_at", _l("Appointment"), "datetime",
+                                 future=True),),
+                   guards=(_assigned_or_lead, _not_emergency),
+                   arms=(Arm("wo.appointment", start="appointment_at",
+                             handler="technician_id"),), icon="fa-calendar"),
+        Transition("arrive", _l("Arrived on site"), ("accepted", "appointment_agreed"),
+                   "on_site", FIELD_STAFF, set_now=("arrived_at",), guards=(_assigned_or_lead,),
+                   meets=("wo.emergency_on_site", "wo.appointment"), icon="fa-map-marker"),
+        Transition("quote", _l("Quote and consent"), ("on_site",), "in_progress", FIELD_STAFF,
+                   guards=(_assigned_or_lead,),
+                   fields=(Field("labour_hours", _l("Labour hours"), "decimal",
+                                 minimum=Decimal("0")),
+                           Field("materials", _l("Materials"), "textarea", required=False),
+                           Field("fee", _l("Fee (yuan)"), "decimal", minimum=Decimal("0")),
+                           Field("customer_consent", _l("The customer agrees"), "bool",
+                                 must_be_true=True)),
+                   icon="fa-calculator"),
+        Transition("decline", _l("Customer declines"), ("on_site",), "declined", FIELD_STAFF,
+                   guards=(_assigned_or_lead,),
+                   fields=(Field("decline_reason", _l("Reason"), "textarea"),),
+                   icon="fa-ban"),
+        Transition("not_fixable", _l("Not fixable now"), ("on_site", "in_progress"),
+                   "appointment_agreed", FIELD_STAFF, guards=(_assigned_or_lead,),
+                   fields=(Field("not_fixable_reason", _l("Reason explained to the customer"),
+                                 "textarea"),
+                           Field("appointment_at", _l("Next appointment"), "datetime",
+                                 future=True)),
+                   arms=(Arm("wo.appointment", start="appointment_at",
+                             handler="technician_id"),), icon="fa-clock-o"),
+        Transition("complete", _l("Work done"), ("in_progress",), "completed", FIELD_STAFF,
+                   guards=(_assigned_or_lead,),
+                   fields=(Field("work_done", _l("Work done"), "textarea"),),
+                   set_now=("completed_at",), effects=(_create_revisit,), icon="fa-wrench"),
+        Transition("customer_accept", _l("Customer acceptance"), ("completed",),
+                   "customer_accepted", FIELD_STAFF, guards=(_assigned_or_lead,),
+                   fields=(Field("signed_by", _l("Signed by"), "text"),
+                           Field("satisfaction", _l("Satisfaction"), "choice",
+                                 choices=SATISFACTION),
+                           Field("customer_remarks", _l("Customer remarks"), "textarea",
+                                 required=False)),
+                   set_now=("customer_accepted_at",), icon="fa-pencil"),
+        Transition("record_payment", _l("Record payment"), ("customer_accepted",), "paid",
+                   CASHIERS,
+                   fields=(Field("amount_paid", _l("Amount received (yuan)"), "decimal",
+                                 minimum=Decimal("0")),
+                           Field("payment_method", _l("Payment method"), "choice",
+                                 choices=PAYMENT_METHODS),
+                           Field("handed_to_id", _l("Handed to property officer"), "user",
+                                 choices=property_officers)),
+                   guards=(_fee_needs_method,), set_now=("paid_at",),
+                   set_actor=("received_by_id",), icon="fa-money"),
+        Transition("issue_invoice", _l("Issue invoice"), ("paid", "closed"), None, FRONT_DESK,
+                   fields=(Field("invoice_number", _l("Invoice number"), "text"),),
+                   set_now=("invoice_issued_at",), icon="fa-file-text-o"),
+        Transition("close", _l("Close and file"), ("paid", "declined", "customer_accepted"),
+                   "closed", FRONT_DESK, guards=(_nothing_to_pay,), set_now=("closed_at",),
+                   cancels=("*",), icon="fa-archive"),
+        Transition("cancel", _l("Cancel"), ("registered", "dispatched", "accepted",
+                                            "appointment_agreed"), "cancelled",
+                   (P.ROLE_FRONT_DESK_AGENT, P.ROLE_DEPARTMENT_HEAD),
+                   fields=(Field("cancel_reason", _l("Reason"), "textarea"),),
+                   cancels=("*",), icon="fa-times"),
+    ),
+))

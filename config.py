@@ -1,0 +1,128 @@
+"""Configuration: one base, one per environment, secrets from the environment.
+
+Why a class per environment: tests must be cheap (fast hashing, no rate limit), production
+must be strict (a real SECRET_KEY, Secure cookies). Everything else is shared.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # SQLAlchemy 2 maps a bare postgresql:// to psycopg2, which we do not ship.
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    return url
+
+
+class BaseConfig:
+    APP_NAME = "Property Service Desk"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'app.db'}")
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Wall clock of the estates for workflow times and deadlines (Hong Kong: same offset).
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    # Photos attached to work orders (R-WO-1): size and type limits.
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+    PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+    # Flask-AppBuilder
+    AUTH_TYPE = 1  # AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    FAB_ADD_SECURITY_VIEWS = True
+    FAB_API_SWAGGER_UI = True
+    FAB_UPDATE_PERMS = True
+    FAB_SECURITY_MANAGER_CLASS = "app.security.manager.SecurityManager"
+    FAB_INDEX_VIEW = "app.views.home.HomeView"
+    APP_THEME = ""
+
+    # Password policy (NIST 800-63B style: length plus blocklist, no composition rules).
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security.passwords.validate_password"
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"
+    FAB_PASSWORD_HASH_METHOD = "scrypt"
+
+    # Account lockout and login rate limit.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "10 per minute"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
+    SESSION_REFRESH_EACH_REQUEST = True
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime already bounds the token
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=30)
+
+    # Locales: exactly these keys and catalog folders (see STACK.md on zh_TW / zh_HK).
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "en": {"flag": "gb", "name": "English"},
+        "zh_Hans": {"flag": "cn", "name": "简体中文"},
+        "zh_Hant": {"flag": "hk", "name": "繁體中文"},
+    }
+
+    # Phone numbers are shown in full only to roles holding this permission (R-RES-2).
+    PHONE_MASK_KEEP = (3, 4)
+
+
+class DevelopmentConfig(BaseConfig):
+    DEBUG = False
+
+
+class TestConfig(BaseConfig):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    # In-memory SQLite unless DATABASE_URL names another database (CI runs PostgreSQL too).
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Hashing is the slowest part of a test run; the method itself is not under test.
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    AUTH_RATE_LIMITED = False
+    RATELIMIT_ENABLED = False
+    FAB_UPDATE_PERMS = True
+
+
+class ProductionConfig(BaseConfig):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or default secret (security baseline)."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == BaseConfig.SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
