@@ -116,6 +116,14 @@ class WorkOrder(TimestampMixin, Model):
     closed_at = Column(DateTime, nullable=True)
     cancel_reason = Column(Text, nullable=True)
 
+    # Repair notice 維修通知單 (R-WO-6): signed by the CS supervisor; when Engineering cannot
+    # come at once the supervisor sets the visit time and the agent tells the resident.
+    notice_signed_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    notice_signed_by = relationship("User", foreign_keys=[notice_signed_by_id])
+    notice_signed_at = Column(DateTime, nullable=True)
+    notice_visit_at = Column(DateTime, nullable=True)
+    resident_told_at = Column(DateTime, nullable=True)
+
     photos = relationship("WorkOrderPhoto", back_populates="work_order",
                           cascade="all, delete-orphan", order_by="WorkOrderPhoto.id")
 

@@ -150,6 +150,10 @@ class Workflow:
     transitions: tuple[Transition, ...]
     final: tuple[str, ...] = ()
     on_create: tuple[Arm, ...] = ()  # deadlines armed when the document is registered
+    number_prefix: str | None = None  # form numbers such as WO-2026-000123
+    # Fills and checks a new document before it is saved (who registered it, defaults);
+    # raises InvalidData with per-field messages. Called as prepare(doc, actor, session, now).
+    prepare: Callable[..., None] | None = None
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
@@ -384,8 +388,15 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
     first history row, in one transaction. Permission to create is the view's / API's."""
     from app.workflows import deadlines
 
+    from app.workflows.numbering import allocate_number
+
     workflow = workflow_of(doc)
     now = now or local_now()
+    if workflow.prepare is not None:
+        with session.no_autoflush:
+            workflow.prepare(doc, actor, session, now)
+    if workflow.number_prefix and not getattr(doc, "number", None):
+        doc.number = allocate_number(session, workflow.number_prefix, now.year)
     doc.state = workflow.initial
     session.add(doc)
     session.flush()

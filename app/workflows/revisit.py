@@ -28,7 +28,6 @@ from app.security import permissions as P
 from app.workflows import deadlines
 from app.workflows.engine import (Arm, Context, Field, Transition, Workflow, create,
                                   register)
-from app.workflows.numbering import allocate_number
 
 REVISIT_STATES = {"due": _l("Due"), "done": _l("Done"),
                   "problem_found": _l("Problem found")}
@@ -100,7 +99,7 @@ def create_repair_revisit(work_order: Any, ctx: Context) -> Revisit:
     session = ctx.session
     role, assignee = choose_revisitor(session, work_order, ctx.now)
     revisit = Revisit(
-        number=allocate_number(session, "RV", ctx.now.year), work_order=work_order,
+        work_order=work_order,
         estate=work_order.estate, unit=work_order.unit, assigned_role=role,
         assignee_id=assignee, department_id=work_order.registering_department_id
         or work_order.department_id)
@@ -116,7 +115,7 @@ def _issue_rectification(revisit: Revisit, ctx: Context) -> None:
     """A problem found on a revisit: written notice to the technician within 24 hours."""
     work_order = revisit.work_order
     notice = RectificationNotice(
-        number=allocate_number(ctx.session, "RN", ctx.now.year), revisit=revisit,
+        revisit=revisit,
         work_order=work_order, estate=revisit.estate,
         department_id=work_order.department_id if work_order else revisit.department_id,
         technician_id=work_order.technician_id if work_order else None,
@@ -145,6 +144,7 @@ REVISIT_FIELDS = (
 
 REVISIT = register(Workflow(
     doc_type="revisit", resource=P.REVISIT, states=REVISIT_STATES, initial="due",
+    number_prefix="RV",
     final=("done", "problem_found"),
     transitions=(
         Transition("record", _l("Record the revisit"), ("due",), "done", REVISITORS,
@@ -161,7 +161,7 @@ REVISIT = register(Workflow(
 
 RECTIFICATION = register(Workflow(
     doc_type="rectification", resource=P.RECTIFICATION, states=RECTIFICATION_STATES,
-    initial="issued", final=("verified",),
+    initial="issued", final=("verified",), number_prefix="RN",
     on_create=(Arm("rectification.due", start="issued_at", handler="technician_id"),),
     transitions=(
         Transition("rectify", _l("Rectified"), ("issued",), "rectified",

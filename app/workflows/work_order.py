@@ -13,6 +13,7 @@ Deadlines: emergency on site 15 minutes after the report (armed at registration)
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +21,12 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.work_order import PAYMENT_METHODS, SATISFACTION
+from app.models.work_order import CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES
 from app.security import permissions as P
-from app.workflows.engine import Arm, Context, Field, Transition, Workflow, register
+from app.security.actor import Actor
+from app.security.scope import is_in_scope
+from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
+                                  register)
 
 STATES = {
     "registered": _l("Registered"),
@@ -137,6 +141,18 @@ def _fee_needs_method(doc: Any, ctx: Context) -> str | None:
     return None
 
 
+def _notice_not_signed(doc: Any, ctx: Context) -> str | None:
+    if doc.notice_signed_at is not None:
+        return _("The repair notice is already signed.")
+    return None
+
+
+def _visit_time_set(doc: Any, ctx: Context) -> str | None:
+    if doc.notice_visit_at is None:
+        return _("No visit time has been set on the repair notice yet.")
+    return None
+
+
 def _create_revisit(doc: Any, ctx: Context) -> None:
     from app.workflows.revisit import create_repair_revisit
 
@@ -147,6 +163,59 @@ def _is_emergency(doc: Any) -> bool:
     return bool(doc.emergency)
 
 
+# --- registration -------------------------------------------------------------------------
+
+def prepare_registration(doc: Any, actor: Actor, session: Session, now: datetime) -> None:
+    """Check and complete a repair form before it is saved (R-WO-1): the estate is the
+    registering person's, the unit and resident belong to it, and the registering
+    department is the registering person's department in that estate's office."""
+    from app.models import Department, StaffProfile
+    from app.models.staff import profile_departments
+
+    errors: dict[str, str] = {}
+    if doc.resident is not None and doc.unit is None:
+        doc.unit = doc.resident.unit
+    if doc.estate is None and doc.unit is not None:
+        doc.estate = doc.unit.estate
+    if doc.estate is None:
+        errors["estate"] = _("This field is required.")
+    elif not actor.is_system and not is_in_scope(doc.estate, actor.scope):
+        errors["estate"] = _("This estate is outside your departments and estates.")
+    if doc.estate is not None and doc.unit is not None and doc.unit.estate is not doc.estate:
+        errors["unit"] = _("This unit is not in the chosen estate.")
+    if doc.resident is not None and doc.unit is not None and doc.resident.unit is not doc.unit:
+        errors["resident"] = _("This resident does not live in the chosen unit.")
+    if not (doc.description or "").strip():
+        errors["description"] = _("Describe the fault.")
+    if doc.category not in CATEGORIES:
+        errors["category"] = _("Not a valid choice.")
+    if doc.source not in SOURCES:
+        errors["source"] = _("Not a valid choice.")
+    if doc.reported_at is None:
+        doc.reported_at = now
+    elif doc.reported_at > now + timedelta(minutes=5):
+        errors["reported_at"] = _("The report cannot be in the future.")
+    if errors:
+        raise InvalidData(_("Please correct the highlighted fields."), errors)
+    doc.emergency = bool(doc.emergency)
+    if doc.resident is not None:
+        doc.contact_name = doc.contact_name or doc.resident.name
+        doc.contact_phone = doc.contact_phone or doc.resident.phone
+    if doc.registered_by_id is None and doc.registered_by is None:
+        doc.registered_by_id = actor.user_id
+    if doc.registering_department_id is None and doc.registering_department is None \
+            and actor.user_id is not None:
+        departments = session.execute(
+            select(Department.id, Department.kind)
+            .join(profile_departments, profile_departments.c.department_id == Department.id)
+            .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
+            .where(StaffProfile.user_id == actor.user_id,
+                   Department.office_id == doc.estate.office_id)).all()
+        ranked = sorted(departments, key=lambda row: (row.kind != "customer_service", row.id))
+        if ranked:
+            doc.registering_department_id = ranked[0].id
+
+
 # --- the table ---------------------------------------------------------------------------
 
 WORK_ORDER = register(Workflow(
@@ -155,6 +224,8 @@ WORK_ORDER = register(Workflow(
     states=STATES,
     initial="registered",
     final=("closed", "cancelled"),
+    number_prefix="WO",
+    prepare=prepare_registration,
     on_create=(Arm("wo.emergency_on_site", start="reported_at", when=_is_emergency),),
     transitions=(
         Transition("dispatch", _l("Dispatch"), ("registered",), "dispatched", DISPATCHERS,
@@ -231,6 +302,19 @@ WORK_ORDER = register(Workflow(
         Transition("close", _l("Close and file"), ("paid", "declined", "customer_accepted"),
                    "closed", FRONT_DESK, guards=(_nothing_to_pay,), set_now=("closed_at",),
                    cancels=("*",), icon="fa-archive"),
+        Transition("sign_repair_notice", _l("Sign the repair notice"),
+                   ("registered", "dispatched", "accepted", "appointment_agreed"), None,
+                   (P.ROLE_CS_SUPERVISOR,),
+                   fields=(Field("notice_visit_at", _l("Engineering visit time"), "datetime",
+                                 required=False, future=True,
+                                 description=_l("Only when Engineering cannot come at once "
+                                                "(R-WO-6).")),),
+                   guards=(_notice_not_signed,), set_now=("notice_signed_at",),
+                   set_actor=("notice_signed_by_id",), icon="fa-pencil-square-o"),
+        Transition("tell_resident", _l("Resident told of the visit time"),
+                   ("registered", "dispatched", "accepted", "appointment_agreed"), None,
+                   FRONT_DESK, guards=(_visit_time_set,), set_now=("resident_told_at",),
+                   icon="fa-phone"),
         Transition("cancel", _l("Cancel"), ("registered", "dispatched", "accepted",
                                             "appointment_agreed"), "cancelled",
                    (P.ROLE_FRONT_DESK_AGENT, P.ROLE_DEPARTMENT_HEAD),
