@@ -91,6 +91,12 @@ def build_world() -> World:
         profile(f"tech_{side}", [P.ROLE_TECHNICIAN], departments=[eng], estates=[estate])
         profile(f"director_{side}", [P.ROLE_OFFICE_DIRECTOR], offices=[office])
         profile(f"quality_{side}", [P.ROLE_QUALITY_OFFICER], departments=[cs], estates=[estate])
+        profile(f"supervisor_{side}", [P.ROLE_CS_SUPERVISOR], departments=[cs],
+                estates=[estate])
+        profile(f"lead_{side}", [P.ROLE_REPAIR_LEAD], departments=[eng], estates=[estate])
+        profile(f"tech2_{side}", [P.ROLE_TECHNICIAN], departments=[eng], estates=[estate])
+        profile(f"officer_{side}", [P.ROLE_PROPERTY_OFFICER], departments=[cs],
+                estates=[estate])
         profile(f"matrix_{side}", [MATRIX_ROLE], offices=[office])
     for username, roles in (("gm", [P.ROLE_GM]), ("deputy", [P.ROLE_DEPUTY_GM]),
                             ("admin", [P.ROLE_ADMIN]), ("nobody", [P.ROLE_FRONT_DESK_AGENT])):

@@ -13,7 +13,7 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, L
                         Numeric, String, Text, or_)
 from sqlalchemy.orm import relationship
 
-from app.models.base import TimestampMixin, choice_label
+from app.models.base import TimestampMixin, choice_label, local_now
 from app.models.org import Department, Estate, Unit
 from app.models.resident import Resident
 
@@ -72,7 +72,7 @@ class WorkOrder(TimestampMixin, Model):
     contact_phone = Column(String(40), nullable=True)
     location = Column(String(200), nullable=True)  # public area: where exactly
     description = Column(Text, nullable=False)
-    reported_at = Column(DateTime, nullable=False)
+    reported_at = Column(DateTime, nullable=False, default=local_now)
     registered_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
     registered_by = relationship("User", foreign_keys=[registered_by_id])
     registering_department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)

@@ -64,6 +64,16 @@ class DeadlinePolicy(TimestampMixin, Model):
     active = Column(Boolean, nullable=False, default=True)
 
     @property
+    def name_label(self) -> str:
+        from flask_babel import gettext
+
+        return gettext(self.name)
+
+    @property
+    def unit_label(self) -> str:
+        return str(DURATION_UNITS.get(self.unit, self.unit))
+
+    @property
     def chain(self) -> list[str]:
         return [c.strip() for c in (self.escalation_chain or "").split(",") if c.strip()]
 
@@ -137,6 +147,25 @@ class Notification(Model):
     read_at = Column(DateTime, nullable=True)
 
     scope_personal = True  # everyone reads only their own, whatever their role
+
+    @property
+    def message(self) -> tuple[int, str]:
+        """(id, text in the reader's language): the list links the text to the document."""
+        from app.workflows.deadlines import notification_text
+
+        return self.id, notification_text(self)
+
+    @property
+    def level_label(self) -> str:
+        from flask_babel import gettext
+
+        return gettext("Warning") if self.level == 0 else gettext("Level %(n)d", n=self.level)
+
+    @property
+    def read_label(self) -> str:
+        from flask_babel import gettext
+
+        return gettext("Yes") if self.read_at else gettext("No")
 
     @classmethod
     def scope_clause(cls, scope):

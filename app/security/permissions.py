@@ -60,10 +60,19 @@ API_METHOD_PERMISSIONS = {
 MENU_ORGANISATION = "Organisation"
 MENU_RESIDENTS = "Residents"
 MENU_ADMIN = "Administration"
-MENU_ITEMS = {
-    "Companies": COMPANY, "Branches": BRANCH, "Management offices": OFFICE,
-    "Estates": ESTATE, "Buildings": BUILDING, "Units": UNIT, "Departments": DEPARTMENT,
-    "Residents": RESIDENT, "Staff profiles": STAFF_PROFILE, "Audit log": AUDIT_LOG,
+MENU_REPAIRS = "Repairs"
+MENU_WORK = "Queues"
+# Menu label -> the permission that opens what the entry shows.
+MENU_ITEMS: dict[str, Perm] = {
+    "Companies": (READ, COMPANY), "Branches": (READ, BRANCH),
+    "Management offices": (READ, OFFICE), "Estates": (READ, ESTATE),
+    "Buildings": (READ, BUILDING), "Units": (READ, UNIT), "Departments": (READ, DEPARTMENT),
+    "Residents": (READ, RESIDENT), "Staff profiles": (READ, STAFF_PROFILE),
+    "Audit log": (READ, AUDIT_LOG), "Work orders": (READ, WORK_ORDER),
+    "Revisits": (READ, REVISIT), "Rectification notices": (READ, RECTIFICATION),
+    "My work": (READ, QUEUE), "Department queue": DEPARTMENT_QUEUE,
+    "Notifications": (READ, NOTIFICATION), "Deadline policies": (READ, DEADLINE_POLICY),
+    "Settings": (READ, SETTING),
 }
 MENU_CATEGORY_OF = {
     "Companies": MENU_ORGANISATION, "Branches": MENU_ORGANISATION,
@@ -71,8 +80,10 @@ MENU_CATEGORY_OF = {
     "Buildings": MENU_ORGANISATION, "Units": MENU_ORGANISATION,
     "Departments": MENU_ORGANISATION, "Residents": MENU_RESIDENTS,
     "Staff profiles": MENU_ADMIN, "Audit log": MENU_ADMIN,
-    "Work orders": "Repairs", "Revisits": "Repairs", "Rectification notices": "Repairs",
-    "My work": "My work", "Notifications": "My work",
+    "Work orders": MENU_REPAIRS, "Revisits": MENU_REPAIRS,
+    "Rectification notices": MENU_REPAIRS, "My work": MENU_WORK,
+    "Department queue": MENU_WORK, "Notifications": MENU_WORK,
+    "Deadline policies": MENU_ADMIN, "Settings": MENU_ADMIN,
 }
 
 # Flask-AppBuilder's own self-service pages every user needs.
@@ -96,8 +107,8 @@ def can(action: str, *resources: str) -> set[Perm]:
 def _menus_for(perms: set[Perm]) -> set[Perm]:
     """A role sees a menu entry exactly when it may read what the entry opens."""
     menus: set[Perm] = set()
-    for label, resource in MENU_ITEMS.items():
-        if (READ, resource) in perms:
+    for label, needed in MENU_ITEMS.items():
+        if needed in perms:
             menus |= {(MENU, label), (MENU, MENU_CATEGORY_OF[label])}
     return menus
 

@@ -14,10 +14,21 @@ def register_views(appbuilder: AppBuilder) -> None:
                                DepartmentApi, DepartmentView, EstateApi, EstateView,
                                OfficeView, UnitApi, UnitView)
     from app.views.resident import ResidentApi, ResidentView
+    from app.views.queue import NotificationView, QueueView
+    from app.views.settings import DeadlinePolicyView, SettingView
     from app.views.staff import StaffProfileView
+    from app.views.work_order import (RectificationNoticeApi, RectificationNoticeView,
+                                      RevisitApi, RevisitView, WorkOrderApi, WorkOrderView)
 
     org = P.MENU_ORGANISATION
+    work, repairs = P.MENU_WORK, P.MENU_REPAIRS
     menu = [
+        (WorkOrderView, "Work orders", _l("Work orders"), "fa-wrench", repairs, _l("Repairs")),
+        (RevisitView, "Revisits", _l("Revisits"), "fa-phone", repairs, _l("Repairs")),
+        (RectificationNoticeView, "Rectification notices", _l("Rectification notices"),
+         "fa-exclamation-triangle", repairs, _l("Repairs")),
+        (NotificationView, "Notifications", _l("Notifications"), "fa-bell", work,
+         _l("Queues")),
         (CompanyView, "Companies", _l("Companies"), "fa-building-o", org, _l("Organisation")),
         (BranchView, "Branches", _l("Branches"), "fa-sitemap", org, _l("Organisation")),
         (OfficeView, "Management offices", _l("Management offices"), "fa-briefcase", org,
@@ -39,13 +50,24 @@ def register_views(appbuilder: AppBuilder) -> None:
          P.MENU_ADMIN, _l("Administration")),
         (AdminAlertView, "Admin alerts", _l("Admin alerts"), "fa-exclamation-triangle",
          P.MENU_ADMIN, _l("Administration")),
+        (DeadlinePolicyView, "Deadline policies", _l("Deadline policies"), "fa-hourglass-half",
+         P.MENU_ADMIN, _l("Administration")),
+        (SettingView, "Settings", _l("Settings"), "fa-sliders", P.MENU_ADMIN,
+         _l("Administration")),
     ]
     permissions_of: dict[str, set[str]] = {}
     for view, name, label, icon, category, category_label in menu:
         added = appbuilder.add_view(view, name, label=label, icon=icon, category=category,
                                     category_label=category_label)
         permissions_of[added.class_permission_name] = set(added.base_permissions)
-    for api_class in (EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi):
+    appbuilder.add_view_no_menu(QueueView())
+    appbuilder.add_link("My work", href="/queue/mine", label=_l("My work"), icon="fa-inbox",
+                        category=work, category_label=_l("Queues"))
+    appbuilder.add_link("Department queue", href="/queue/department",
+                        label=_l("Department queue"), icon="fa-list-ol", category=work,
+                        category_label=_l("Queues"))
+    for api_class in (EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi,
+                      WorkOrderApi, RevisitApi, RectificationNoticeApi):
         # A view and its API share one resource; FAB would otherwise drop the view's extra
         # permissions (export, actions) when it registers the API under the same name.
         api = api_class()

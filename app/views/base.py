@@ -12,6 +12,7 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import BadRequest
 
 from app.security import permissions as P
@@ -36,6 +37,56 @@ class ScopedModelView(ModelView):
     export_columns: list[str] | None = None
 
     # --- writes: posted references must stay inside scope -----------------------------
+    def _add(self):
+        """FAB's add, except that a refusal from pre_add or the domain (scope, workflow
+        checks) shows the form again with the person's input and the reasons next to the
+        fields, instead of a redirect that loses what they typed."""
+        from flask_appbuilder.urltools import get_filter_args as _filter_args
+
+        from app.workflows.engine import WorkflowError
+
+        _filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                try:
+                    form.populate_obj(item)
+                    self.pre_add(item)
+                    self.datamodel.add(item)
+                except WorkflowError as error:
+                    self.datamodel.session.rollback()
+                    self._form_errors(form, error.errors)
+                    flash(error.message, "danger")
+                except BadRequest as error:
+                    self.datamodel.session.rollback()
+                    flash(str(error.description), "danger")
+                except IntegrityError:
+                    self.datamodel.session.rollback()
+                    flash(_("This record duplicates an existing one or misses a required "
+                            "link. Check the highlighted values."), "danger")
+                else:
+                    self.post_add(item)
+                    flash(self.add_row_message, "success")
+                    return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    @staticmethod
+    def _form_errors(form: Any, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            field = getattr(form, name, None)
+            if field is None and name.endswith("_id"):
+                field = getattr(form, name[:-3], None)
+            if field is not None:
+                field.errors = list(field.errors or []) + [message]
+            else:
+                flash(message, "danger")
+
     def pre_add(self, item: Any) -> None:
         check_related_in_scope(item)
 

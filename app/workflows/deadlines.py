@@ -59,6 +59,29 @@ NOTICE_TEXT = {
 }
 
 
+def notification_text(item: Notification) -> str:
+    """A notification in the reader's language, from its kind, timer and document."""
+    from flask_babel import gettext
+
+    from app.workflows.engine import document_models
+
+    timer = item.timer
+    model = document_models().get(item.doc_type or "")
+    doc = session_of(item).get(model, item.doc_id) if model and item.doc_id else None
+    values = {"doc": doc.number if doc is not None else f"#{item.doc_id}",
+              "deadline": gettext(timer.policy.name) if timer else "",
+              "due": timer.due_at.strftime("%Y-%m-%d %H:%M") if timer else "",
+              "level": item.level}
+    template = NOTICE_TEXT.get(item.kind)
+    return str(template) % values if template else item.kind
+
+
+def session_of(obj: Any) -> Session:
+    from sqlalchemy.orm import object_session
+
+    return object_session(obj)
+
+
 def seed_policies(session: Session) -> int:
     """Create the default policies that do not exist yet; admin edits are kept."""
     have = set(session.scalars(select(DeadlinePolicy.key)))

@@ -154,6 +154,7 @@ class Workflow:
     # Fills and checks a new document before it is saved (who registered it, defaults);
     # raises InvalidData with per-field messages. Called as prepare(doc, actor, session, now).
     prepare: Callable[..., None] | None = None
+    handler_attr: str | None = None  # the user the document is with ("My work")
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
@@ -301,6 +302,22 @@ def _check_access(doc: Any, transition: Transition | None, workflow: Workflow,
         raise Denied(_("You are not allowed to %(action)s.",
                        action=str(transition.label).lower()))
     return transition
+
+
+def can_act(workflow: Workflow, state: str, actor: Actor) -> bool:
+    """Whether `actor` holds a transition out of `state` (queues: no scope query, the
+    queue's own query is already scoped)."""
+    return any(state in t.sources and actor.can(t.permission, workflow.resource)
+               for t in workflow.transitions)
+
+
+def document_models() -> dict[str, type]:
+    """Document type -> model class, for every model that declares `__workflow__`."""
+    from flask_appbuilder import Model
+
+    registered()
+    return {mapper.class_.__workflow__: mapper.class_ for mapper in Model.registry.mappers
+            if getattr(mapper.class_, "__workflow__", None) in _REGISTRY}
 
 
 def available(doc: Any, actor: Actor) -> list[Transition]:

@@ -144,7 +144,7 @@ REVISIT_FIELDS = (
 
 REVISIT = register(Workflow(
     doc_type="revisit", resource=P.REVISIT, states=REVISIT_STATES, initial="due",
-    number_prefix="RV",
+    number_prefix="RV", handler_attr="assignee_id",
     final=("done", "problem_found"),
     transitions=(
         Transition("record", _l("Record the revisit"), ("due",), "done", REVISITORS,
@@ -162,6 +162,7 @@ REVISIT = register(Workflow(
 RECTIFICATION = register(Workflow(
     doc_type="rectification", resource=P.RECTIFICATION, states=RECTIFICATION_STATES,
     initial="issued", final=("verified",), number_prefix="RN",
+    handler_attr="technician_id",
     on_create=(Arm("rectification.due", start="issued_at", handler="technician_id"),),
     transitions=(
         Transition("rectify", _l("Rectified"), ("issued",), "rectified",

@@ -203,6 +203,12 @@ def prepare_registration(doc: Any, actor: Actor, session: Session, now: datetime
         doc.contact_phone = doc.contact_phone or doc.resident.phone
     if doc.registered_by_id is None and doc.registered_by is None:
         doc.registered_by_id = actor.user_id
+    if doc.department_id is None and doc.department is None:
+        # Engineering of the estate's office handles repairs until dispatch names the team.
+        doc.department_id = session.scalar(
+            select(Department.id).where(Department.office_id == doc.estate.office_id,
+                                        Department.kind == "engineering")
+            .order_by(Department.id).limit(1))
     if doc.registering_department_id is None and doc.registering_department is None \
             and actor.user_id is not None:
         departments = session.execute(
@@ -225,6 +231,7 @@ WORK_ORDER = register(Workflow(
     initial="registered",
     final=("closed", "cancelled"),
     number_prefix="WO",
+    handler_attr="technician_id",
     prepare=prepare_registration,
     on_create=(Arm("wo.emergency_on_site", start="reported_at", when=_is_emergency),),
     transitions=(

@@ -1,0 +1,387 @@
+"""Pages and REST endpoints shared by every document type that runs on the workflow engine.
+
+They only translate requests into `engine.create` / `engine.apply` calls and the engine's
+errors into messages and status codes; no state is ever set here. Each transition is:
+
+* a Flask-AppBuilder action on the list and the detail page (permission `can_<name>` on
+  the document's resource, grantable per role in Security → List Roles); the action opens
+  the transition's form, which carries the version the person saw;
+* a form page `/<view>/transition/<name>?ids=…` (GET shows it, POST applies it);
+* REST: `GET /api/v1/<resource>/<pk>/transitions`, `POST …/transition/<name>`,
+  `GET …/history`, `GET …/pdf?form=…&lang=…&second=…`.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_appbuilder.actions import ActionItem
+from flask_appbuilder.api import expose as api_expose, protect, safe
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from app.models.base import local_now
+from app.models.workflow import ESCALATION_LEVELS, DeadlineTimer, Escalation
+from app.security.actor import Actor
+from app.security.scope import ScopedInterface
+from app.views.base import ScopedModelRestApi, ScopedModelView
+from app.workflows import engine
+from app.workflows.engine import Transition, Workflow, WorkflowError
+
+
+class WorkflowInterface(ScopedInterface):
+    """Data interface of a document: adding one goes through the workflow engine (form
+    number, initial state, deadlines armed at registration, first history row)."""
+
+    def add(self, item: Any, commit: bool = True) -> None:
+        engine.create(item, actor=Actor.current(), session=self.session, commit=commit)
+
+
+def documents(model: type) -> WorkflowInterface:
+    return WorkflowInterface(model)
+
+
+# --- what the detail page and the API show about a document -------------------------------
+
+def deadline_rows(doc: Any, session: Any, now: datetime | None = None) -> list[dict]:
+    """Armed and past deadlines of `doc` with the time left and the escalation level."""
+    now = now or local_now()
+    workflow = engine.workflow_of(doc)
+    timers = session.scalars(
+        select(DeadlineTimer).where(DeadlineTimer.doc_type == workflow.doc_type,
+                                    DeadlineTimer.doc_id == doc.id)
+        .order_by(DeadlineTimer.due_at)).all()
+    rows = []
+    for timer in timers:
+        left = timer.due_at - now
+        rows.append({"timer": timer, "name": _(timer.policy.name), "due_at": timer.due_at,
+                     "status": timer.status, "level": timer.level,
+                     "overdue": timer.status == "armed" and left.total_seconds() < 0,
+                     "left_minutes": int(left.total_seconds() // 60)})
+    return rows
+
+
+def escalations_of(doc: Any, session: Any) -> list[Escalation]:
+    workflow = engine.workflow_of(doc)
+    return list(session.scalars(
+        select(Escalation).join(DeadlineTimer)
+        .where(DeadlineTimer.doc_type == workflow.doc_type, DeadlineTimer.doc_id == doc.id)
+        .order_by(Escalation.at, Escalation.level)))
+
+
+def field_spec(spec: engine.Field, doc: Any, session: Any) -> dict:
+    """A transition field as JSON for API clients building their own forms."""
+    out = {"name": spec.name, "label": str(spec.label), "kind": spec.kind,
+           "required": spec.required}
+    if spec.kind in ("choice", "user"):
+        out["choices"] = {str(k): str(v) for k, v in engine.field_choices(spec, doc,
+                                                                          session).items()}
+    if spec.description:
+        out["description"] = str(spec.description)
+    return out
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+class WorkflowModelView(ScopedModelView):
+    """A document's pages: list, detail with history, deadlines and print, registration
+    through the engine, and one action plus one form per transition."""
+
+    workflow: Workflow
+    show_template = "documents/show.html"
+    transition_template = "documents/transition.html"
+    print_forms: tuple[str, ...] = ()  # keys of app.printing forms for this document
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.method_permission_name = {**self.method_permission_name,
+                                       "print_pdf": "print", "print_batch": "print",
+                                       "print_options": "print", "photo": "read",
+                                       "transition": "read"}
+        super().__init__(**kwargs)
+        self.actions["print_selected"] = ActionItem(
+            "print_selected", _l("Print"), None, "fa-print", True, False, self._open_print)
+        for t in self.workflow.transitions:
+            self.actions[t.name] = ActionItem(t.name, t.label, None, t.icon, True, True,
+                                              self._open_transition_form)
+            if t.permission not in self.base_permissions:
+                self.base_permissions.append(t.permission)
+
+    def get_action_permission_name(self, name: str) -> str:
+        transition = self.workflow.get(name)
+        if transition is not None:
+            return transition.permission
+        if name == "print_selected":
+            return "can_print"
+        return super().get_action_permission_name(name)
+
+    def _open_print(self, items: Any):
+        items = items if isinstance(items, list) else [items]
+        return redirect(url_for(f"{self.__class__.__name__}.print_options",
+                                ids=",".join(str(i.id) for i in items)))
+
+    # FAB calls an action with one item (detail page) or a list (list page).
+    def _open_transition_form(self, items: Any):
+        items = items if isinstance(items, list) else [items]
+        name = request.form.get("action") or request.view_args.get("name")
+        return redirect(url_for(f"{self.__class__.__name__}.transition", name=name,
+                                ids=",".join(str(i.id) for i in items)))
+
+    # --- detail page --------------------------------------------------------------------
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        actor = Actor.current()
+        allowed = {t.name for t in engine.available(item, actor)}
+        actions = {k: a for k, a in self.actions.items()
+                   if k in allowed or self.workflow.get(k) is None}
+        # FAB renders every action when the dict is empty: pass a harmless sentinel.
+        return super()._get_show_widget(pk, item, widgets=widgets,
+                                        actions=actions or {"__none__": None},
+                                        show_fieldsets=show_fieldsets)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        pk = self._deserialize_pk_if_composite(pk)
+        widgets = self._show(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        session = self.datamodel.session
+        from app.printing import LANGUAGES as PRINT_LANGUAGES, forms_for
+
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+            related_views=self._related_views, doc=item, workflow=self.workflow,
+            history=engine.history_of(item, session),
+            deadlines=deadline_rows(item, session),
+            escalations=escalations_of(item, session),
+            transitions=engine.available(item, Actor.current()),
+            print_forms=forms_for(self.workflow.doc_type), print_languages=PRINT_LANGUAGES,
+            can_print=self.appbuilder.sm.has_access("can_print", self.class_permission_name),
+            escalation_targets=ESCALATION_LEVELS, view_name=self.__class__.__name__)
+
+    # --- transition form ----------------------------------------------------------------
+    def _items(self, ids: str) -> list[Any]:
+        items = []
+        for raw in (ids or "").split(","):
+            if not raw.strip():
+                continue
+            if not raw.strip().isdigit():
+                abort(404)
+            item = self.datamodel.get(int(raw), self._base_filters)
+            if item is None:
+                abort(404)
+            items.append(item)
+        if not items:
+            abort(404)
+        return items
+
+    @expose("/transition/<name>", methods=["GET", "POST"])
+    @has_access
+    def transition(self, name: str):
+        transition = self.workflow.get(name)
+        if transition is None:
+            abort(404)
+        items = self._items(request.values.get("ids", ""))
+        actor = Actor.current()
+        if not actor.can(transition.permission, self.workflow.resource):
+            abort(403)
+        errors: dict[str, str] = {}
+        message, status = None, 200
+        values = request.form.to_dict() if request.method == "POST" else {}
+        if request.method == "POST":
+            session = self.datamodel.session
+            done: list[str] = []
+            for item in items:
+                try:
+                    engine.apply(item, name, values, actor=actor, session=session,
+                                 seen_version=request.form.get(f"version_{item.id}") or None,
+                                 comment=request.form.get("comment"))
+                    done.append(item.number)
+                except WorkflowError as error:
+                    session.rollback()
+                    message, status, errors = error.message, error.status, error.errors
+                    if done:
+                        flash(_("Done for %(numbers)s.", numbers=", ".join(done)), "success")
+                    items = [i for i in items if i.number not in done]
+                    break
+            else:
+                flash(_("%(action)s: done for %(numbers)s.", action=transition.label,
+                        numbers=", ".join(done)), "success")
+                if len(items) == 1:
+                    return redirect(url_for(f"{self.__class__.__name__}.show",
+                                            pk=items[0].id))
+                return redirect(url_for(f"{self.__class__.__name__}.list"))
+        session = self.datamodel.session
+        fields = [dict(field_spec(spec, items[0], session), spec=spec,
+                       value=values.get(spec.name, _display(getattr(items[0], spec.target_attr,
+                                                                     None))
+                                        if spec.target_attr and spec.kind != "bool"
+                                        else ""))
+                  for spec in transition.fields]
+        body = self.render_template(
+            self.transition_template, title=transition.label, transition=transition,
+            items=items, fields=fields, errors=errors, message=message,
+            comment=values.get("comment", ""), workflow=self.workflow,
+            view_name=self.__class__.__name__)
+        return Response(body, status=status)
+
+    # --- printing -----------------------------------------------------------------------
+    @expose("/print/<pk>", methods=["GET"])
+    @has_access
+    def print_pdf(self, pk: str):
+        item = self.datamodel.get(pk, self._base_filters) if str(pk).isdigit() else None
+        if item is None:
+            abort(404)
+        return pdf_response([item], self.workflow)
+
+    @expose("/print_options", methods=["GET"])
+    @has_access
+    def print_options(self):
+        """Choose the form and the two languages for the selected rows."""
+        from app.printing import LANGUAGES as PRINT_LANGUAGES, forms_for
+
+        items = self._items(request.args.get("ids", ""))
+        return self.render_template(
+            "documents/print_options.html", title=_("Print"), items=items,
+            ids=",".join(str(i.id) for i in items),
+            print_forms=forms_for(self.workflow.doc_type), print_languages=PRINT_LANGUAGES,
+            view_name=self.__class__.__name__)
+
+    @expose("/print_batch", methods=["GET"])
+    @has_access
+    def print_batch(self):
+        """Selected rows in one PDF (printing changes nothing, so GET is right)."""
+        return pdf_response(self._items(request.args.get("ids", "")), self.workflow)
+
+
+def pdf_response(items: list[Any], workflow: Workflow) -> Response:
+    """The chosen form for `items` as one PDF; a bad choice is a translated 400."""
+    from app.printing import PrintError, forms_for, render_pdf, validate_languages
+
+    forms = {f.key: f for f in forms_for(workflow.doc_type)}
+    form_key = request.values.get("form") or next(iter(forms), None)
+    if form_key not in forms:
+        return _bad_request(_("Unknown form %(form)s. Choose one of: %(forms)s",
+                              form=form_key, forms=", ".join(forms)))
+    from flask_babel import get_locale
+
+    lang = request.values.get("lang") or str(get_locale() or "en")
+    second = request.values.get("second", "en")
+    try:
+        validate_languages(lang, second)
+        pdf = render_pdf(form_key, items, lang=lang, second=second or None)
+    except PrintError as error:
+        return _bad_request(str(error))
+    number = items[0].number if len(items) == 1 else f"{len(items)}"
+    filename = f"{form_key}-{number}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={filename}"})
+
+
+def _bad_request(message: str) -> Response:
+    if request.path.startswith("/api/"):
+        return current_app.response_class(
+            response=current_app.json.dumps({"message": message}), status=400,
+            mimetype="application/json")
+    return Response(message, status=400, mimetype="text/plain; charset=utf-8")
+
+
+# --- REST --------------------------------------------------------------------------------
+
+class WorkflowRestApi(ScopedModelRestApi):
+    """REST for a document: CRUD through the engine plus transitions, history and PDF."""
+
+    workflow: Workflow
+
+    def __init__(self) -> None:
+        self.method_permission_name = {**self.method_permission_name,
+                                       "transitions": "read", "history": "read",
+                                       "transition": "read", "pdf": "print"}
+        super().__init__()
+
+    def post_headless(self) -> Response:
+        try:
+            return super().post_headless()
+        except WorkflowError as error:
+            self.datamodel.session.rollback()
+            return self.response(error.status, message=error.message, errors=error.errors)
+
+    def _doc(self, pk: int) -> Any:
+        return self.datamodel.get(pk, self._base_filters)
+
+    @api_expose("/<int:pk>/transitions", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("transitions")
+    def transitions(self, pk: int) -> Response:
+        """What this user may do with the document now."""
+        doc = self._doc(pk)
+        if doc is None:
+            return self.response_404()
+        session = self.datamodel.session
+        result = [{"name": t.name, "label": str(t.label),
+                   "target": t.target, "comment_required": t.comment_required,
+                   "fields": [field_spec(f, doc, session) for f in t.fields]}
+                  for t in engine.available(doc, Actor.current())]
+        return self.response(200, result=result, state=doc.state, version=doc.version)
+
+    @api_expose("/<int:pk>/transition/<name>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("transition")
+    def transition(self, pk: int, name: str) -> Response:
+        """Take a transition: JSON {"version": n, "comment": "…", "data": {…}}."""
+        doc = self._doc(pk)
+        if doc is None:
+            return self.response_404()
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return self.response_400(message=_("Send a JSON object."))
+        data = payload.get("data") or {}
+        if not isinstance(data, dict):
+            return self.response_400(message=_("\"data\" must be an object."))
+        try:
+            history = engine.apply(doc, name, data, actor=Actor.current(),
+                                   session=self.datamodel.session,
+                                   seen_version=payload.get("version"),
+                                   comment=payload.get("comment"))
+        except WorkflowError as error:
+            self.datamodel.session.rollback()
+            return self.response(error.status, message=error.message, errors=error.errors)
+        return self.response(200, state=doc.state, version=doc.version,
+                             history_id=history.id)
+
+    @api_expose("/<int:pk>/history", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("history")
+    def history(self, pk: int) -> Response:
+        doc = self._doc(pk)
+        if doc is None:
+            return self.response_404()
+        rows = engine.history_of(doc, self.datamodel.session)
+        return self.response(200, result=[
+            {"transition": h.transition, "from": h.from_state, "to": h.to_state,
+             "user": h.username, "at": h.at.isoformat(sep=" "), "comment": h.comment,
+             "data": h.data} for h in rows])
+
+    @api_expose("/<int:pk>/pdf", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("pdf")
+    def pdf(self, pk: int) -> Response:
+        doc = self._doc(pk)
+        if doc is None:
+            return self.response_404()
+        return pdf_response([doc], self.workflow)
+
+
+__all__ = ["WorkflowInterface", "WorkflowModelView", "WorkflowRestApi", "documents",
+           "Transition"]
