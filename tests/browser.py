@@ -40,8 +40,14 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
         db.engine.dispose()
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
+        from app.models.settings import seed_settings
+        from app.workflows.deadlines import seed_policies
+
         sync_roles()
         build_world()
+        seed_policies(db.session)
+        seed_settings(db.session)
+        db.session.commit()
         db.session.remove()
     port = _free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)

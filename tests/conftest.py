@@ -98,6 +98,12 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[scoped_session | None
     connection = engine.connect()
     connection.name = engine.name  # FAB reads session.get_bind().name
     outer = connection.begin()
+    if engine.dialect.name == "sqlite":
+        # pysqlite opens its transaction lazily, at the first write: without one now, the
+        # test's savepoint would be the real transaction and a commit would really commit.
+        from sqlalchemy import text
+
+        connection.execute(text("DELETE FROM form_counter WHERE 1 = 0"))
     factory = sessionmaker(bind=connection, class_=_TestSession,
                            join_transaction_mode="create_savepoint")
     # Swap the registry inside the one scoped_session everybody holds (FAB's views,

@@ -54,7 +54,15 @@ class ScopeViolation(BadRequest):
 
 
 def scope_for_user(user: Any) -> Scope:
-    """Compute a user's scope from roles (see-all) and the staff profile (where)."""
+    """Compute a user's scope from roles (see-all) and the staff profile (where).
+
+    Read without autoflush: it is often first asked while a posted record is half built.
+    """
+    with current_app.appbuilder.session.no_autoflush:
+        return _scope_for_user(user)
+
+
+def _scope_for_user(user: Any) -> Scope:
     from app.models import Department, Estate, Office, StaffProfile
     from app.models.staff import profile_departments, profile_offices
 

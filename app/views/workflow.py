@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import ActionItem
 from flask_appbuilder.api import expose as api_expose, protect, safe
 from flask_appbuilder.baseviews import expose
@@ -134,6 +134,16 @@ class WorkflowModelView(ScopedModelView):
         name = request.form.get("action") or request.view_args.get("name")
         return redirect(url_for(f"{self.__class__.__name__}.transition", name=name,
                                 ids=",".join(str(i.id) for i in items)))
+
+    # --- after registering: straight to the new document, ready for its next step -------
+    def post_add(self, item: Any) -> None:
+        g.added_document_id = item.id
+
+    def post_add_redirect(self):
+        added = g.pop("added_document_id", None)
+        if added is not None:
+            return redirect(url_for(f"{self.__class__.__name__}.show", pk=added))
+        return super().post_add_redirect()
 
     # --- detail page --------------------------------------------------------------------
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):

@@ -317,7 +317,8 @@ sla_cli = AppGroup("sla", help="Deadlines: warnings and escalations.")
 
 @sla_cli.command("tick")
 @click.option("--now", "now_text", default=None,
-              help="Pretend it is this UTC time (YYYY-MM-DD HH:MM), for tests and drills.")
+              help="Pretend it is this local time of the estates (YYYY-MM-DD HH:MM), for tests "
+                   "and drills.")
 @click.option("--batch", default=500, show_default=True, help="Timers per transaction.")
 def sla_tick(now_text: str | None, batch: int) -> None:
     """Warn and escalate every due deadline once; run it every minute from cron."""
@@ -329,8 +330,12 @@ def sla_tick(now_text: str | None, batch: int) -> None:
 
 @sla_cli.command("seed")
 def sla_seed() -> None:
-    """Create the RULES.md default deadline policies that are missing."""
+    """Create the RULES.md default deadline policies and settings that are missing (admin
+    edits are kept)."""
+    from app.models.settings import seed_settings
+
     session = current_app.appbuilder.session
     added = seed_policies(session)
+    settings = seed_settings(session)
     session.commit()
-    click.echo(f"{added} deadline policies added")
+    click.echo(f"{added} deadline policies and {settings} settings added")
