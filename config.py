@@ -86,6 +86,14 @@ class BaseConfig:
     # Phone numbers are shown in full only to roles holding this permission (R-RES-2).
     PHONE_MASK_KEEP = (3, 4)
 
+    # Printed forms (R-PR): free text converted to the form's Chinese script with OpenCC;
+    # fonts per script; the address QR codes point to (needed outside a request);
+    # the most records in one PDF.
+    PRINT_CONVERT_SCRIPT = True
+    PRINT_FONTS: dict = {}
+    PRINT_BASE_URL = os.environ.get("PRINT_BASE_URL") or None
+    PRINT_MAX_BATCH = 100
+
 
 class DevelopmentConfig(BaseConfig):
     DEBUG = False

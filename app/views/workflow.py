@@ -288,7 +288,7 @@ def pdf_response(items: list[Any], workflow: Workflow) -> Response:
         validate_languages(lang, second)
         pdf = render_pdf(form_key, items, lang=lang, second=second or None)
     except PrintError as error:
-        return _bad_request(str(error))
+        return _error(str(error), error.status)
     number = items[0].number if len(items) == 1 else f"{len(items)}"
     filename = f"{form_key}-{number}.pdf"
     return Response(pdf, mimetype="application/pdf",
@@ -296,11 +296,15 @@ def pdf_response(items: list[Any], workflow: Workflow) -> Response:
 
 
 def _bad_request(message: str) -> Response:
+    return _error(message, 400)
+
+
+def _error(message: str, status: int) -> Response:
     if request.path.startswith("/api/"):
         return current_app.response_class(
-            response=current_app.json.dumps({"message": message}), status=400,
+            response=current_app.json.dumps({"message": message}), status=status,
             mimetype="application/json")
-    return Response(message, status=400, mimetype="text/plain; charset=utf-8")
+    return Response(message, status=status, mimetype="text/plain; charset=utf-8")
 
 
 # --- REST --------------------------------------------------------------------------------
