@@ -81,7 +81,7 @@ def walk_to(api_as, world, pk, upto: str) -> None:
 
 # --- every transition ------------------------------------------------------------------------
 
-def test_every_transition_of_every_workflow_is_walked(app, world, api_as, seeded):
+def test_every_transition_of_the_repair_workflows_is_walked(app, world, api_as, seeded):
     """R-WO-1..7: the happy path, the side paths and the revisit / rectification flows."""
     session = seeded
     agent, tech, lead = api_as("agent_a"), api_as("tech_a"), api_as("lead_a")
@@ -163,8 +163,9 @@ def test_every_transition_of_every_workflow_is_walked(app, world, api_as, seeded
          "record", {"mode": "visit", "revisitee": "Resident A", "satisfaction": "satisfied",
                     "repair_checked": True, "charge_verified": True}, doc="revisit")
 
+    repairs = ("work_order", "revisit", "rectification")
     declared = {(doc_type, t.name) for doc_type, wf in registered().items()
-                for t in wf.transitions}
+                if doc_type in repairs for t in wf.transitions}
     assert declared - taken == set()
 
 

@@ -1,16 +1,20 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 from app.models.audit import AuditLog
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
+from app.models.compensation import ApprovalRule, CompensationClaim, CompensationEvidence
+from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
 from app.models.resident import Resident
 from app.models.revisit import RectificationNotice, Revisit
+from app.models.service_record import ServiceRecord
 from app.models.settings import Setting
 from app.models.staff import StaffProfile
 from app.models.work_order import WorkOrder, WorkOrderPhoto
 from app.models.workflow import (DeadlinePolicy, DeadlineTimer, Escalation, FormCounter,
                                  Notification, WorkflowHistory)
 
-__all__ = ["AdminAlert", "AuditLog", "Branch", "Building", "CalendarDay", "CalendarSettings",
+__all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "CollectiveCase", "CompensationClaim",
+           "CompensationEvidence", "Complaint", "RegisterSignOff", "ServiceRecord", "Branch", "Building", "CalendarDay", "CalendarSettings",
            "Company", "DeadlinePolicy", "DeadlineTimer", "Department", "Escalation", "Estate",
            "FormCounter", "Notification", "Office", "RectificationNotice", "Resident",
            "Revisit", "Setting", "StaffProfile", "Unit", "WorkOrder", "WorkOrderPhoto",

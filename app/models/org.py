@@ -15,6 +15,12 @@ from app.models.base import TimestampMixin, choice_label
 if TYPE_CHECKING:
     from app.security.scope import Scope
 
+COMPLAINT_POLICIES = {
+    "default": _l("Standard procedure (same day / 2 days / 3 days)"),
+    "ordinary_serious": _l("Ordinary and serious complaints (1 day / 3 days / 48 hours)"),
+    "vanke": _l("Three classes, response within 8 working hours"),
+    "reply_24h": _l("Reply within 24 hours"),
+}
 REGIONS = {"mainland": _l("Mainland China"), "hong_kong": _l("Hong Kong")}
 SCRIPTS = {"zh_Hans": _l("Simplified Chinese"), "zh_Hant": _l("Traditional Chinese")}
 ESTATE_KINDS = {
@@ -43,6 +49,9 @@ class Company(TimestampMixin, Model):
     id = Column(Integer, primary_key=True)
     name = Column(String(200), nullable=False, unique=True)
     hotline = Column(String(40), nullable=False, default="")
+    # Which complaint procedure the company follows (RULES.md §5: the default and presets).
+    complaint_policy = Column(String(20), nullable=False, default="default",
+                              server_default="default")
 
     def __repr__(self) -> str:
         return self.name

@@ -40,6 +40,12 @@ class Revisit(TimestampMixin, Model):
 
     work_order_id = Column(Integer, ForeignKey("work_order.id"), nullable=True, index=True)
     work_order = relationship(WorkOrder, backref="revisits")
+    # A revisit follows a repair (R-WO-7), a complaint (R-CP-7) or a register entry (R-CS-6).
+    complaint_id = Column(Integer, ForeignKey("complaint.id"), nullable=True, index=True)
+    complaint = relationship("Complaint", backref="revisits")
+    service_record_id = Column(Integer, ForeignKey("service_record.id"), nullable=True,
+                               index=True)
+    service_record = relationship("ServiceRecord", backref="revisits")
     estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False)
     estate = relationship(Estate)
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)

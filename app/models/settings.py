@@ -19,6 +19,12 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
                                     "R-WO-7"),
     "revisit.share.repair_lead": (Decimal("60"), _l("Revisit share: repair lead (%)"),
                                   "R-WO-7"),
+    "complaint.collective.households": (
+        Decimal("5"), _l("Collective complaint: households on the same matter"), "R-CP-4"),
+    "complaint.collective.window_hours": (
+        Decimal("48"), _l("Collective complaint: window (hours)"), "R-CP-4"),
+    "complaint.upgrade_after_months": (
+        Decimal("1"), _l("Responsible complaint upgraded to major after (months)"), "R-CP-4"),
 }
 
 

@@ -13,6 +13,7 @@ from app.models.base import TimestampMixin, utcnow
 DURATION_UNITS = {
     "minutes": _l("Minutes"), "hours": _l("Hours"), "calendar_days": _l("Calendar days"),
     "working_days": _l("Working days"), "working_hours": _l("Working hours"),
+    "end_of_day": _l("Days, to the end of the day"),
 }
 ESCALATION_LEVELS = {
     "handler": _l("Handler"), "department_head": _l("Department head"),

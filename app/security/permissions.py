@@ -38,7 +38,14 @@ NOTIFICATION = "Notification"
 DEADLINE_POLICY = "DeadlinePolicy"
 SETTING = "Setting"
 QUEUE = "Queue"  # "My work" and the department queue
+SERVICE_RECORD = "ServiceRecord"
+COMPLAINT = "Complaint"
+COLLECTIVE_CASE = "CollectiveCase"
+SIGNOFF = "RegisterSignOff"
+COMPENSATION = "CompensationClaim"
+APPROVAL_RULE = "ApprovalRule"
 PRINT = "can_print"
+APPROVAL_QUEUE: Perm = ("can_approvals", COMPENSATION)  # claims waiting for this person
 DEPARTMENT_QUEUE: Perm = ("can_department", QUEUE)
 
 # Special permissions
@@ -61,6 +68,7 @@ MENU_ORGANISATION = "Organisation"
 MENU_RESIDENTS = "Residents"
 MENU_ADMIN = "Administration"
 MENU_REPAIRS = "Repairs"
+MENU_SERVICE = "Customer service"
 MENU_WORK = "Queues"
 # Menu label -> the permission that opens what the entry shows.
 MENU_ITEMS: dict[str, Perm] = {
@@ -84,6 +92,10 @@ MENU_CATEGORY_OF = {
     "Rectification notices": MENU_REPAIRS, "My work": MENU_WORK,
     "Department queue": MENU_WORK, "Notifications": MENU_WORK,
     "Deadline policies": MENU_ADMIN, "Settings": MENU_ADMIN,
+    "Customer-service register": MENU_SERVICE, "Complaints": MENU_SERVICE,
+    "Collective cases": MENU_SERVICE, "Register sign-off": MENU_SERVICE,
+    "Compensation claims": MENU_SERVICE, "Approval queue": MENU_WORK,
+    "Approval rules": MENU_ADMIN,
 }
 
 # Flask-AppBuilder's own self-service pages every user needs.
@@ -116,22 +128,28 @@ def _menus_for(perms: set[Perm]) -> set[Perm]:
 ORG_RESOURCES = (COMPANY, BRANCH, OFFICE, ESTATE, BUILDING, UNIT, DEPARTMENT)
 
 # --- Roles, each built on the one before it -------------------------------------------
-DOCUMENTS = (WORK_ORDER, REVISIT, RECTIFICATION)
+DOCUMENTS = (WORK_ORDER, REVISIT, RECTIFICATION, SERVICE_RECORD, COMPLAINT, COLLECTIVE_CASE)
 STAFF = (SELF_SERVICE | API_DOCS | can(READ, *ORG_RESOURCES, RESIDENT, *DOCUMENTS, QUEUE)
          | can(PRINT, *DOCUMENTS) | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION))
+# Compensation is Customer Service's and management's business only (R-CO-1).
+CLAIMS = can(READ, COMPENSATION) | can(CREATE, COMPENSATION) | can(PRINT, COMPENSATION)
 TECHNICIAN = STAFF | {SEE_FULL_PHONE} | can(CREATE, WORK_ORDER)
 REPAIR_LEAD = TECHNICIAN | set()
 PROPERTY_OFFICER = TECHNICIAN | can(CREATE, RESIDENT) | can(EDIT, RESIDENT) | {MOVE_OUT_RESIDENT}
-FRONT_DESK_AGENT = PROPERTY_OFFICER | can(EXPORT, RESIDENT, WORK_ORDER)
+FRONT_DESK_AGENT = (PROPERTY_OFFICER | can(EXPORT, RESIDENT, WORK_ORDER, SERVICE_RECORD)
+                    | can(CREATE, SERVICE_RECORD, COMPLAINT) | CLAIMS)
 CS_SUPERVISOR = FRONT_DESK_AGENT | can(DELETE, RESIDENT) | can(EDIT, WORK_ORDER) \
-    | {DEPARTMENT_QUEUE} | can(EXPORT, REVISIT)
-CS_CENTRE_MANAGER = CS_SUPERVISOR | can(READ, STAFF_PROFILE)
+    | can(EDIT, SERVICE_RECORD, COMPLAINT) | {DEPARTMENT_QUEUE} \
+    | can(EXPORT, REVISIT, COMPLAINT)
+CS_CENTRE_MANAGER = CS_SUPERVISOR | can(READ, STAFF_PROFILE) | {APPROVAL_QUEUE} \
+    | can(EXPORT, COMPENSATION) | can(READ, APPROVAL_RULE)
 DEPARTMENT_HEAD = TECHNICIAN | can(READ, STAFF_PROFILE) | {DEPARTMENT_QUEUE} \
     | can(EXPORT, WORK_ORDER, REVISIT)
-QUALITY_OFFICER = STAFF | can(READ, AUDIT_LOG) | can(EXPORT, RESIDENT)
+QUALITY_OFFICER = STAFF | can(READ, AUDIT_LOG, SIGNOFF) | can(EXPORT, RESIDENT, COMPLAINT)
 OFFICE_DIRECTOR = (CS_CENTRE_MANAGER | DEPARTMENT_HEAD
                    | can(CREATE, BUILDING, UNIT) | can(EDIT, ESTATE, BUILDING, UNIT)
-                   | can(EXPORT, ESTATE, BUILDING, UNIT))
+                   | can(EXPORT, ESTATE, BUILDING, UNIT)
+                   | can(READ, SIGNOFF) | can(CREATE, SIGNOFF))  # daily sign-off, R-CP-6
 DEPUTY_GENERAL_MANAGER = OFFICE_DIRECTOR | QUALITY_OFFICER | {SEE_ALL_SCOPE}
 GENERAL_MANAGER = DEPUTY_GENERAL_MANAGER | set()
 

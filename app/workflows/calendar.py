@@ -30,7 +30,7 @@ from app.models.calendar import (DEFAULT_WORKING_PERIODS, AdminAlert, CalendarDa
                                  CalendarSettings)
 from app.models.org import REGIONS
 
-UNITS = ("minutes", "hours", "calendar_days", "working_days", "working_hours")
+UNITS = ("minutes", "hours", "calendar_days", "working_days", "working_hours", "end_of_day")
 ALERT_UNKNOWN_YEAR = "calendar_unknown_year"
 FIRST_YEAR = 2004  # chinesecalendar's first year; Hong Kong is seeded from the same year
 NAME_LENGTH = CalendarDay.__table__.c.name.type.length
@@ -152,6 +152,8 @@ class WorkingCalendar:
             return start + timedelta(hours=amount)
         if unit == "calendar_days":
             return start + timedelta(days=amount)
+        if unit == "end_of_day":  # "the same day" (0), "by the end of the next day" (1)…
+            return datetime.combine(start.date() + timedelta(days=amount), time(23, 59, 59))
         if unit == "working_days":
             return self._add_working_days(start, amount)
         return self._add_working_hours(start, timedelta(hours=amount))
@@ -197,6 +199,8 @@ def add_duration(region: str, start: datetime, amount: int, unit: str,
     """The deadline `amount` `unit`s after `start` on `region`'s calendar.
 
     * minutes / hours / calendar_days: wall-clock arithmetic, no calendar needed;
+    * end_of_day: the end (23:59:59) of the day `amount` calendar days later ("the same
+      day" is 0);
     * working_days: the same clock time `amount` working days later; a start on a day off
       counts from the next working day's opening time;
     * working_hours: only time inside the region's working hours on working days counts;

@@ -46,12 +46,69 @@ DEFAULT_POLICIES: tuple[tuple, ...] = (
      "handler,department_head,office_director,general_manager", 480),
     ("rectification.due", "rectification", "Rectification after a revisit", "R-WO-7", 24,
      "hours", 0.75, "handler,department_head,office_director,general_manager", 120),
+    # Complaints (R-CP-2, R-CP-5, R-CP-7), the default procedure of RULES.md §5.
+    ("cp.reply", "complaint", "Reply at the time agreed with the complainant", "R-CP-2", 0,
+     "minutes", 0.8, "handler,department_head,office_director,general_manager", 60),
+    ("cp.major", "complaint", "Major complaint in the general manager's hands", "R-CP-5", 0,
+     "end_of_day", 0.5, "general_manager", 60),
+    ("cp.general", "complaint", "General complaint resolved", "R-CP-5", 2, "calendar_days",
+     0.75, "department_head,office_director,general_manager", 240),
+    ("cp.no_responsibility", "complaint", "No-responsibility complaint identified",
+     "R-CP-5", 0, "end_of_day", 0.75, "department_head,office_director", 120),
+    ("cp.assist_inside", "complaint", "Assist complaint inside the estate replied",
+     "R-CP-5", 0, "end_of_day", 0.75, "department_head,office_director", 120),
+    ("cp.assist_outside", "complaint", "Assist complaint outside the estate replied",
+     "R-CP-5", 3, "calendar_days", 0.75, "department_head,office_director", 240),
+    ("revisit.complaint", "revisit", "Revisit of a complaint", "R-CP-7", 2, "calendar_days",
+     0.75, "handler,department_head,office_director,general_manager", 240),
+    # Presets (RULES.md §5), used by companies that follow them.
+    ("cp.no_responsibility@ordinary_serious", "complaint",
+     "Invalid complaint explained to the complainant", "R-CP-5", 1, "calendar_days", 0.75,
+     "department_head,office_director", 240),
+    ("cp.general@ordinary_serious", "complaint", "Valid complaint: cause analysis and record",
+     "R-CP-5", 3, "calendar_days", 0.75, "department_head,office_director,general_manager",
+     240),
+    ("cp.major@ordinary_serious", "complaint", "Serious complaint: result", "R-CP-5", 48,
+     "hours", 0.75, "office_director,general_manager", 240),
+    ("cp.assist_outside@ordinary_serious", "complaint", "Other units contacted", "R-CP-5", 3,
+     "calendar_days", 0.75, "department_head,office_director", 240),
+    ("cp.general@vanke", "complaint", "Response within 8 working hours", "R-CP-5", 8,
+     "working_hours", 0.75, "department_head,office_director,general_manager", 120),
+    ("cp.major@vanke", "complaint", "Hard class-1 complaint reported to Quality", "R-CP-5",
+     4, "working_hours", 0.75, "office_director,general_manager", 60),
+    ("cp.no_responsibility@vanke", "complaint", "Response within 8 working hours", "R-CP-5",
+     8, "working_hours", 0.75, "department_head,office_director", 120),
+    ("cp.assist_inside@vanke", "complaint", "Response within 8 working hours", "R-CP-5", 8,
+     "working_hours", 0.75, "department_head,office_director", 120),
+    ("cp.assist_outside@vanke", "complaint", "Response within 8 working hours", "R-CP-5", 8,
+     "working_hours", 0.75, "department_head,office_director", 120),
+    ("cp.general@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24, "hours",
+     0.75, "department_head,office_director,general_manager", 120),
+    ("cp.no_responsibility@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24,
+     "hours", 0.75, "department_head,office_director", 120),
+    ("cp.assist_inside@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24,
+     "hours", 0.75, "department_head,office_director", 120),
+    ("cp.assist_outside@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24,
+     "hours", 0.75, "department_head,office_director", 120),
 )
 POLICY_NAMES = [_l("Technician ready after dispatch"),
                 _l("Emergency repair: on site after the report"),
                 _l("Appointment kept on time"), _l("Revisit of a safety-facility repair"),
                 _l("Revisit of a water-leak repair"), _l("Revisit of a repair"),
-                _l("Rectification after a revisit")]
+                _l("Rectification after a revisit"),
+                _l("Reply at the time agreed with the complainant"),
+                _l("Major complaint in the general manager's hands"),
+                _l("General complaint resolved"),
+                _l("No-responsibility complaint identified"),
+                _l("Assist complaint inside the estate replied"),
+                _l("Assist complaint outside the estate replied"),
+                _l("Revisit of a complaint"),
+                _l("Invalid complaint explained to the complainant"),
+                _l("Valid complaint: cause analysis and record"),
+                _l("Serious complaint: result"), _l("Other units contacted"),
+                _l("Response within 8 working hours"),
+                _l("Hard class-1 complaint reported to Quality"),
+                _l("Reply within 24 hours")]
 
 NOTICE_TEXT = {
     "warning": _l("%(doc)s: %(deadline)s is due at %(due)s."),
@@ -98,20 +155,40 @@ def seed_policies(session: Session) -> int:
 
 # --- arming, meeting and cancelling ------------------------------------------------------
 
-def _policy(session: Session, key: str) -> DeadlinePolicy | None:
-    return session.scalar(select(DeadlinePolicy).where(DeadlinePolicy.key == key,
-                                                       DeadlinePolicy.active.is_(True)))
+def company_policy_of(doc: Any) -> str | None:
+    """The complaint procedure (preset) of the company the document's estate belongs to."""
+    estate = getattr(doc, "estate", None)
+    try:
+        return estate.office.branch.company.complaint_policy
+    except AttributeError:
+        return None
+
+
+def _policy(session: Session, key: str, preset: str | None = None) -> DeadlinePolicy | None:
+    """The active policy `key`; a company on a preset procedure uses `key@preset` when
+    that policy exists (RULES.md §5: presets are data beside the default)."""
+    keys = [f"{key}@{preset}", key] if preset and preset != "default" else [key]
+    policies = {p.key: p for p in session.scalars(select(DeadlinePolicy).where(
+        DeadlinePolicy.key.in_(keys)))}
+    for candidate in keys:
+        if candidate in policies:
+            policy = policies[candidate]
+            return policy if policy.active else None
+    return None
 
 
 def arm(session: Session, doc: Any, key: str, start: datetime,
-        handler_user_id: int | None = None) -> DeadlineTimer | None:
+        handler_user_id: int | None = None, due_at: datetime | None = None
+        ) -> DeadlineTimer | None:
     """Start the deadline `key` for `doc` from `start`; None when the policy is switched off.
-    Raises CalendarUnknownYear when the deadline falls into an unknown year."""
-    policy = _policy(session, key)
+    `due_at` is a deadline agreed with the customer (the policy still gives the warning
+    share and the escalation chain). Raises CalendarUnknownYear when the deadline falls
+    into an unknown year."""
+    policy = _policy(session, key, company_policy_of(doc))
     if policy is None:
         return None
     estate = doc.estate
-    due = add_duration(estate.region, start, policy.amount, policy.unit, session)
+    due = due_at or add_duration(estate.region, start, policy.amount, policy.unit, session)
     warn = start + (due - start) * min(max(policy.warn_share, 0.0), 1.0)
     if doc.id is None:
         session.flush()
@@ -151,10 +228,20 @@ def on_transition(doc: Any, transition: Any, context: Any) -> None:
     for spec in transition.arms:
         if spec.when is not None and not spec.when(doc):
             continue
-        start = getattr(doc, spec.start) if spec.start else now
-        handler = getattr(doc, spec.handler) if spec.handler else None
         close(session, doc, [spec.policy], "cancelled", now)  # re-armed: the new one counts
-        arm(session, doc, spec.policy, start, handler)
+        arm_spec(session, doc, spec, now)
+
+
+def arm_spec(session: Session, doc: Any, spec: Any, now: datetime) -> DeadlineTimer | None:
+    """Arm a declared `Arm` (workflow declarations) for `doc`."""
+    if spec.when is not None and not spec.when(doc):
+        return None
+    start = (getattr(doc, spec.start) if spec.start else None) or now
+    handler = getattr(doc, spec.handler) if spec.handler else None
+    due_at = getattr(doc, spec.due) if spec.due else None
+    if spec.due and due_at is None:
+        return None  # nothing was agreed: no deadline to keep
+    return arm(session, doc, spec.policy, start, handler, due_at=due_at)
 
 
 # --- ticking -----------------------------------------------------------------------------
@@ -324,8 +411,28 @@ def sla_tick(now_text: str | None, batch: int) -> None:
     """Warn and escalate every due deadline once; run it every minute from cron."""
     now = datetime.fromisoformat(now_text) if now_text else None
     result = tick(now, batch=batch)
+    upgraded = run_periodic_jobs(now or local_now())
     click.echo(f"checked {result.checked}, warnings {result.warnings}, "
-               f"escalations {result.escalations}, notifications {result.notifications}")
+               f"escalations {result.escalations}, notifications {result.notifications}, "
+               f"complaints upgraded {upgraded}")
+
+
+def run_periodic_jobs(now: datetime) -> int:
+    """Jobs that ride on the minute tick: responsible complaints unresolved after a month
+    become major (R-CP-4 c). Another host doing the same at once loses on the version
+    check and changes nothing."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app.workflows.complaint import upgrade_unresolved
+
+    session = current_app.appbuilder.session
+    try:
+        upgraded = upgrade_unresolved(session, now)
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        upgraded = 0
+    return upgraded
 
 
 @sla_cli.command("seed")

@@ -112,6 +112,7 @@ class Arm:
     start: str | None = None
     handler: str | None = None
     when: Callable[[Any], bool] | None = None
+    due: str | None = None  # attribute holding a deadline agreed with the customer
 
 
 Guard = Callable[[Any, "Context"], "str | None"]
@@ -155,6 +156,8 @@ class Workflow:
     # raises InvalidData with per-field messages. Called as prepare(doc, actor, session, now).
     prepare: Callable[..., None] | None = None
     handler_attr: str | None = None  # the user the document is with ("My work")
+    # Runs after registration in the same transaction, e.g. collective detection (R-CP-4 e).
+    after_create: Callable[..., None] | None = None
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
@@ -420,14 +423,15 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
     try:
         for spec in workflow.on_create:
             if spec.when is None or spec.when(doc):
-                start = getattr(doc, spec.start) if spec.start else now
-                handler = getattr(doc, spec.handler) if spec.handler else None
-                deadlines.arm(session, doc, spec.policy, start, handler)
+                deadlines.arm_spec(session, doc, spec, now)
     except CalendarUnknownYear as error:
         _calendar_missing(session, error)
     record_history(session, workflow, doc, "create", None, workflow.initial, actor, now,
                    comment, data or {})
     session.flush()
+    if workflow.after_create is not None:
+        workflow.after_create(doc, actor, session, now)
+        session.flush()
     if commit:
         session.commit()
     return doc

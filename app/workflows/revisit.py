@@ -25,6 +25,7 @@ from app.models.revisit import MODES, RectificationNotice, Revisit
 from app.models.settings import setting
 from app.models.work_order import SATISFACTION
 from app.security import permissions as P
+from app.security.actor import Actor
 from app.workflows import deadlines
 from app.workflows.engine import (Arm, Context, Field, Transition, Workflow, create,
                                   register)
@@ -111,9 +112,64 @@ def create_repair_revisit(work_order: Any, ctx: Context) -> Revisit:
     return revisit
 
 
+def create_followup_revisit(source: Any, link: str, policy: str, ctx: Context) -> Revisit:
+    """The revisit of a handled complaint (R-CP-7: within 2 days) or register entry
+    (R-CS-6), with the least-loaded CS supervisor of the estate (none: it waits unassigned
+    in Customer Service's queue)."""
+    from app.workflows.work_order import _staff_of_estate
+
+    session = ctx.session
+    people = sorted(_staff_of_estate(source, session, "customer_service",
+                                     (P.ROLE_CS_SUPERVISOR,)))
+    assignee = None
+    if people:
+        load = dict(session.execute(
+            select(Revisit.assignee_id, func.count())
+            .where(Revisit.assignee_id.in_(people), Revisit.state == "due")
+            .group_by(Revisit.assignee_id)).all())
+        assignee = min(people, key=lambda uid: (load.get(uid, 0), uid))
+    revisit = Revisit(estate=source.estate, unit=source.unit, assigned_role="cs_supervisor",
+                      assignee_id=assignee,
+                      department_id=source.registering_department_id or source.department_id,
+                      **{link: source})
+    create(revisit, actor=ctx.actor, session=session, now=ctx.now, commit=False,
+           data={link: source.number})
+    timer = deadlines.arm(session, revisit, policy, ctx.now, assignee)
+    revisit.due_at = timer.due_at if timer else None
+    return revisit
+
+
+def create_complaint_revisit(complaint: Any, ctx: Context) -> Revisit:
+    return create_followup_revisit(complaint, "complaint", "revisit.complaint", ctx)
+
+
+def create_service_revisit(record: Any, ctx: Context) -> Revisit:
+    return create_followup_revisit(record, "service_record", "revisit.service", ctx)
+
+
+SATISFIED = ("very_satisfied", "satisfied", "neutral")
+
+
+def _follow_up_complaint(revisit: Revisit, ctx: Context) -> None:
+    """R-CP-7: a satisfied complainant closes the complaint; otherwise it is reopened and
+    the handler follows up until they are satisfied (R-RV-3)."""
+    from app.workflows.engine import apply
+
+    complaint = revisit.complaint
+    if complaint is None or complaint.state != "resolved":
+        return
+    satisfied = ctx.transition.name == "record" and revisit.satisfaction in SATISFIED
+    apply(complaint, "close" if satisfied else "reopen", {}, actor=Actor.system(),
+          session=ctx.session, now=ctx.now, commit=False,
+          comment=_("Revisit %(number)s", number=revisit.number))
+
+
 def _issue_rectification(revisit: Revisit, ctx: Context) -> None:
-    """A problem found on a revisit: written notice to the technician within 24 hours."""
+    """A problem found on a repair's revisit: written notice to the technician within 24
+    hours (R-WO-7)."""
     work_order = revisit.work_order
+    if work_order is None:
+        return
     notice = RectificationNotice(
         revisit=revisit,
         work_order=work_order, estate=revisit.estate,
@@ -149,12 +205,13 @@ REVISIT = register(Workflow(
     transitions=(
         Transition("record", _l("Record the revisit"), ("due",), "done", REVISITORS,
                    fields=REVISIT_FIELDS, guards=(_assignee_or_manager,),
-                   set_now=("revisited_at",), cancels=("*",), icon="fa-phone"),
+                   set_now=("revisited_at",), cancels=("*",),
+                   effects=(_follow_up_complaint,), icon="fa-phone"),
         Transition("record_problem", _l("Record a problem"), ("due",), "problem_found",
                    REVISITORS,
                    fields=(*REVISIT_FIELDS, Field("problem", _l("Problem found"), "textarea")),
                    guards=(_assignee_or_manager,), set_now=("revisited_at",),
-                   effects=(_issue_rectification,), cancels=("*",),
+                   effects=(_issue_rectification, _follow_up_complaint), cancels=("*",),
                    icon="fa-exclamation-triangle"),
     ),
 ))

@@ -1,0 +1,414 @@
+"""Complaint workflow (R-CP-1..9) and collective cases (R-CP-4 e), as tables a department
+head can read.
+
+    registered ──transfer (transfer slip to the responsible person)──▶ transferred
+    registered / transferred ──classify (supervisor, with a reason)──▶ classified
+    classified (major) ──receive_as_gm──▶ with_gm                  same day (R-CP-5)
+    classified / with_gm ──start_handling──▶ in_progress
+    classified (assist, developer-caused) ──forward_to_developer──▶ with_developer
+    with_developer ──record_developer_followup──▶ (stays)
+    classified / with_gm / in_progress / with_developer ──resolve──▶ resolved
+          (creates the revisit due within 2 days, R-CP-7)
+    resolved ──close (the revisit found the customer satisfied)──▶ closed
+    resolved / closed ──reopen (the revisit found them unsatisfied)──▶ in_progress
+    classified (no-responsibility, explained) ──close_unfounded──▶ closed
+    any open state: reply (R-CP-2), reclassify, commit_site_visit (supervisor only,
+          R-CP-9), tell_resident; the system's upgrade after one month (R-CP-4 c).
+
+Deadlines are policies (`cp.*`, Administration → Deadline policies; a company on a preset
+procedure of RULES.md §5 uses `cp.<name>@<preset>` where one exists):
+reply at the agreed time; major and collective in the general manager's hands the same
+day; general resolved within 2 days or by the customer's date; no-responsibility
+identified the same day; assist replied the same day inside the estate, within 3 days
+outside.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES, MAJOR_CRITERIA,
+                                  MATTERS, CollectiveCase, Complaint)
+from app.security import permissions as P
+from app.security.actor import Actor
+from app.security.scope import is_in_scope
+from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
+                                  apply, create, register)
+
+STATES = {
+    "registered": _l("Registered"), "transferred": _l("Transferred"),
+    "classified": _l("Classified"), "with_gm": _l("With the general manager"),
+    "in_progress": _l("Being handled"), "with_developer": _l("Forwarded to the developer"),
+    "resolved": _l("Resolved, awaiting revisit"), "closed": _l("Closed"),
+}
+OPEN_STATES = ("registered", "transferred", "classified", "with_gm", "in_progress",
+               "with_developer")
+AGENTS = (P.ROLE_FRONT_DESK_AGENT,)
+SUPERVISORS = (P.ROLE_CS_SUPERVISOR,)
+HANDLERS = (P.ROLE_CS_SUPERVISOR, P.ROLE_DEPARTMENT_HEAD)
+
+
+# --- registration (R-CP-1, R-CP-2) -------------------------------------------------------
+
+def prepare_registration(doc: Complaint, actor: Actor, session: Session,
+                         now: datetime) -> None:
+    """Every R-CP-1 field is required, and either an immediate reply or an agreed reply
+    time (R-CP-2). The receiving department is the receiver's in that estate's office."""
+    from app.models import Department, StaffProfile
+    from app.models.staff import profile_departments
+
+    errors: dict[str, str] = {}
+    if doc.resident is not None and doc.unit is None:
+        doc.unit = doc.resident.unit
+    if doc.estate is None and doc.unit is not None:
+        doc.estate = doc.unit.estate
+    if doc.resident is not None:
+        doc.complainant_name = doc.complainant_name or doc.resident.name
+        doc.complainant_phone = doc.complainant_phone or doc.resident.phone
+    required = {"complainant_name": doc.complainant_name,
+                "complainant_phone": doc.complainant_phone, "event_time": doc.event_time,
+                "event_place": doc.event_place, "subject": doc.subject,
+                "description": doc.description, "customer_request": doc.customer_request}
+    for name, value in required.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = _("This field is required.")
+    if doc.estate is None:
+        errors["estate"] = _("This field is required.")
+    elif not actor.is_system and not is_in_scope(doc.estate, actor.scope):
+        errors["estate"] = _("This estate is outside your departments and estates.")
+    elif doc.unit is not None and doc.unit.estate is not doc.estate:
+        errors["unit"] = _("This unit is not in the chosen estate.")
+    if doc.resident is not None and doc.unit is not None and doc.resident.unit is not doc.unit:
+        errors["resident"] = _("This resident does not live in the chosen unit.")
+    if doc.source not in CONTACT_SOURCES:
+        errors["source"] = _("Not a valid choice.")
+    if doc.matter not in MATTERS:
+        errors["matter"] = _("Not a valid choice.")
+    if doc.event_time is not None and doc.event_time > now + timedelta(minutes=5):
+        errors["event_time"] = _("The event cannot be in the future.")
+    reply = (doc.immediate_reply or "").strip()
+    if not reply and doc.agreed_reply_at is None:
+        errors["agreed_reply_at"] = _("Reply at once, or agree a reply time with the "
+                                      "complainant (R-CP-2).")
+    elif doc.agreed_reply_at is not None and doc.agreed_reply_at <= now and not reply:
+        errors["agreed_reply_at"] = _("Must be in the future.")
+    if errors:
+        raise InvalidData(_("Please correct the highlighted fields."), errors)
+    if doc.received_at is None:
+        doc.received_at = now
+    if reply:
+        doc.replied_at, doc.reply = now, reply
+    doc.received_by_id = doc.received_by_id or actor.user_id
+    if doc.registering_department_id is None and actor.user_id is not None:
+        ranked = session.execute(
+            select(Department.id, Department.kind)
+            .join(profile_departments, profile_departments.c.department_id == Department.id)
+            .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
+            .where(StaffProfile.user_id == actor.user_id,
+                   Department.office_id == doc.estate.office_id)).all()
+        ranked = sorted(ranked, key=lambda row: (row.kind != "customer_service", row.id))
+        if ranked:
+            doc.registering_department_id = ranked[0].id
+    if doc.department_id is None:
+        doc.department_id = doc.registering_department_id or session.scalar(
+            select(Department.id).where(Department.office_id == doc.estate.office_id,
+                                        Department.kind == "customer_service").limit(1))
+
+
+def detect_collective(doc: Complaint, actor: Actor, session: Session, now: datetime) -> None:
+    """After registration: propose a collective case when enough distinct households of
+    this estate complained about this matter within the window (R-CP-4 e)."""
+    from app.models.settings import setting
+
+    threshold = int(setting(session, "complaint.collective.households"))
+    window = timedelta(hours=float(setting(session, "complaint.collective.window_hours")))
+    since = doc.received_at - window
+    rows = session.scalars(select(Complaint).where(
+        Complaint.estate_id == doc.estate_id, Complaint.matter == doc.matter,
+        Complaint.received_at >= since, Complaint.received_at <= doc.received_at + window,
+        Complaint.collective.is_(False))).all()
+    households = {c.unit_id or f"c{c.id}" for c in rows}
+    if len(households) < threshold:
+        return
+    from app.models.complaint import collective_members
+
+    open_case = session.scalar(select(CollectiveCase).where(
+        CollectiveCase.estate_id == doc.estate_id, CollectiveCase.matter == doc.matter,
+        CollectiveCase.state == "proposed"))
+    if open_case is not None:
+        members = set(session.scalars(select(collective_members.c.complaint_id).where(
+            collective_members.c.case_id == open_case.id)))
+        for complaint in rows:
+            if complaint.id not in members:
+                open_case.complaints.append(complaint)
+        open_case.household_count = len(households)
+        return
+    case = CollectiveCase(estate=doc.estate, department_id=doc.department_id,
+                          matter=doc.matter, detected_at=now,
+                          household_count=len(households), complaints=list(rows))
+    create(case, actor=Actor.system(), session=session, now=now, commit=False,
+           data={"households": len(households), "complaints": [c.number for c in rows]})
+
+
+# --- guards and effects -------------------------------------------------------------------
+
+def _department_choices(doc: Any, session: Session) -> dict[int, str]:
+    from app.models import Department
+
+    return {d.id: d.name for d in session.scalars(
+        select(Department).where(Department.office_id == doc.estate.office_id)
+        .order_by(Department.kind, Department.name))}
+
+
+def _staff_choices(doc: Any, session: Session) -> dict[int, str]:
+    """People of the estate's office who can take a complaint over."""
+    from app.workflows.work_order import _staff_of_estate
+
+    people: dict[int, str] = {}
+    for kind in ("customer_service", "engineering", "environment", "security",
+                 "administration", "quality", "finance", "marketing"):
+        people.update(_staff_of_estate(doc, session, kind, HANDLERS + AGENTS
+                                       + (P.ROLE_CS_CENTRE_MANAGER, P.ROLE_REPAIR_LEAD)))
+    return people
+
+
+def _valid_classification(doc: Complaint, ctx: Context) -> str | None:
+    cls = ctx.data.get("complaint_class")
+    codes = [c.strip() for c in (ctx.data.get("major_criteria") or "").split(",") if c.strip()]
+    unknown = [c for c in codes if c not in MAJOR_CRITERIA]
+    if unknown:
+        return _("Unknown major criteria: %(codes)s. Use a to e.", codes=", ".join(unknown))
+    if cls == "major" and not codes:
+        return _("A major complaint needs at least one of the criteria a to e (R-CP-4).")
+    if cls != "major" and codes:
+        return _("Criteria a to e apply to major complaints only.")
+    if cls == "assist" and not ctx.data.get("assist_scope"):
+        return _("Say whether the matter is inside or outside the estate.")
+    if ctx.data.get("developer_caused") and cls != "assist":
+        return _("A developer-caused complaint is an assist complaint (R-CP-3).")
+    return None
+
+
+def _store_classification(doc: Complaint, ctx: Context) -> None:
+    doc.major_criteria = ",".join(sorted(
+        {c.strip() for c in (ctx.data.get("major_criteria") or "").split(",") if c.strip()}))
+    doc.assist_scope = ctx.data.get("assist_scope") if doc.complaint_class == "assist" \
+        else None
+    doc.developer_caused = bool(ctx.data.get("developer_caused"))
+    doc.classified_by_id, doc.classified_at = ctx.actor.user_id, ctx.now
+
+
+def _is(cls: str, scope: str | None = None):
+    def check(doc: Complaint) -> bool:
+        return doc.complaint_class == cls and (scope is None or doc.assist_scope == scope)
+    return check
+
+
+def _general_by_policy(doc: Complaint) -> bool:
+    return doc.complaint_class == "general" and doc.customer_requested_by is None
+
+
+def _general_by_customer(doc: Complaint) -> bool:
+    return doc.complaint_class == "general" and doc.customer_requested_by is not None
+
+
+def _major_only(doc: Complaint, ctx: Context) -> str | None:
+    if doc.complaint_class != "major":
+        return _("Only major and collective complaints go to the general manager.")
+    return None
+
+
+def _developer_only(doc: Complaint, ctx: Context) -> str | None:
+    if not doc.developer_caused:
+        return _("Only developer-caused complaints are forwarded to the developer.")
+    return None
+
+
+def _unfounded_only(doc: Complaint, ctx: Context) -> str | None:
+    if doc.complaint_class != "no_responsibility":
+        return _("Only a no-responsibility complaint is closed this way.")
+    if doc.replied_at is None:
+        return _("Explain the finding to the complainant (reply) before closing.")
+    return None
+
+
+def _visit_time_set(doc: Complaint, ctx: Context) -> str | None:
+    if doc.site_visit_at is None:
+        return _("No on-site time has been committed by a supervisor yet (R-CP-9).")
+    return None
+
+
+def _create_revisit(doc: Complaint, ctx: Context) -> None:
+    from app.workflows.revisit import create_complaint_revisit
+
+    create_complaint_revisit(doc, ctx)
+
+
+def _reopened(doc: Complaint, ctx: Context) -> None:
+    doc.reopened_count = (doc.reopened_count or 0) + 1
+    doc.resolved_at = None
+
+
+def _upgraded(doc: Complaint, ctx: Context) -> None:
+    codes = {c for c in (doc.major_criteria or "").split(",") if c} | {"c"}
+    doc.major_criteria = ",".join(sorted(codes))
+    doc.complaint_class = "major"
+    doc.auto_upgraded_at = ctx.now
+
+
+CLASSIFY_FIELDS = (
+    Field("complaint_class", _l("Class"), "choice", choices=CLASSES),
+    Field("class_reason", _l("Reason for the class"), "textarea"),
+    Field("major_criteria", _l("Major criteria (a–e, comma-separated)"), "text",
+          required=False, attr=None,
+          description=_l("a promised service not delivered, raised repeatedly; b major loss "
+                         "or injury; c not resolved within a month; d government or media; "
+                         "e collective (R-CP-4).")),
+    Field("assist_scope", _l("Assist: inside or outside the estate"), "choice",
+          choices=ASSIST_SCOPES, required=False, attr=None),
+    Field("developer_caused", _l("Caused by the developer"), "bool", required=False,
+          attr=None),
+)
+CLASS_ARMS = (
+    Arm("cp.major", start="classified_at", when=_is("major")),
+    Arm("cp.general", start="received_at", when=_general_by_policy),
+    Arm("cp.general", due="customer_requested_by", when=_general_by_customer),
+    Arm("cp.no_responsibility", start="received_at", when=_is("no_responsibility")),
+    Arm("cp.assist_inside", start="received_at", when=_is("assist", "inside")),
+    Arm("cp.assist_outside", start="received_at", when=_is("assist", "outside")),
+)
+CLASS_POLICIES = ("cp.major", "cp.general", "cp.no_responsibility", "cp.assist_inside",
+                  "cp.assist_outside")
+
+COMPLAINT = register(Workflow(
+    doc_type="complaint", resource=P.COMPLAINT, states=STATES, initial="registered",
+    final=("closed",), number_prefix="CP", prepare=prepare_registration,
+    handler_attr="handler_id", after_create=detect_collective,
+    on_create=(Arm("cp.reply", due="agreed_reply_at", handler="received_by_id"),),
+    transitions=(
+        Transition("reply", _l("Reply to the complainant"), OPEN_STATES, None,
+                   AGENTS + HANDLERS, fields=(Field("reply", _l("Reply"), "textarea"),),
+                   set_now=("replied_at",), meets=("cp.reply", "cp.no_responsibility",
+                                                   "cp.assist_inside", "cp.assist_outside"),
+                   icon="fa-reply"),
+        Transition("transfer", _l("Transfer to the responsible person"),
+                   ("registered", "transferred"), "transferred", AGENTS,
+                   fields=(Field("department_id", _l("Responsible department"), "user",
+                                 choices=_department_choices),
+                           Field("handler_id", _l("Responsible person"), "user",
+                                 choices=_staff_choices, required=False)),
+                   set_now=("transferred_at",), icon="fa-share"),
+        Transition("classify", _l("Classify"), ("registered", "transferred"), "classified",
+                   SUPERVISORS, fields=CLASSIFY_FIELDS, guards=(_valid_classification,),
+                   effects=(_store_classification,), arms=CLASS_ARMS, icon="fa-tags"),
+        Transition("reclassify", _l("Change the class"),
+                   ("classified", "with_gm", "in_progress", "with_developer"), None,
+                   SUPERVISORS, fields=CLASSIFY_FIELDS, guards=(_valid_classification,),
+                   effects=(_store_classification,), cancels=CLASS_POLICIES,
+                   arms=CLASS_ARMS, comment_required=True, icon="fa-tags"),
+        Transition("upgrade", _l("Upgrade to major (unresolved after one month)"),
+                   ("classified", "in_progress", "with_developer"), None, (),
+                   effects=(_upgraded,), cancels=("cp.general",),
+                   arms=(Arm("cp.major", when=_is("major")),), icon="fa-level-up"),
+        Transition("receive_as_gm", _l("Received by the general manager"),
+                   ("classified",), "with_gm", (P.ROLE_GM,), guards=(_major_only,),
+                   set_now=("gm_received_at",), set_actor=("gm_received_by_id",),
+                   meets=("cp.major",), icon="fa-user-circle"),
+        Transition("start_handling", _l("Start handling"), ("classified", "with_gm"),
+                   "in_progress", HANDLERS + (P.ROLE_GM,), icon="fa-play"),
+        Transition("commit_site_visit", _l("Commit an on-site time"), OPEN_STATES, None,
+                   SUPERVISORS, fields=(Field("site_visit_at", _l("On-site time"),
+                                              "datetime", future=True),),
+                   icon="fa-calendar"),
+        Transition("tell_resident", _l("Resident told of the on-site time"), OPEN_STATES,
+                   None, AGENTS, guards=(_visit_time_set,), set_now=("resident_told_at",),
+                   icon="fa-phone"),
+        Transition("forward_to_developer", _l("Forward to the developer"), ("classified",),
+                   "with_developer", SUPERVISORS, guards=(_developer_only,),
+                   set_now=("forwarded_to_developer_at",), icon="fa-building"),
+        Transition("record_developer_followup", _l("Record the developer's follow-up"),
+                   ("with_developer",), None, AGENTS + HANDLERS,
+                   fields=(Field("developer_followup", _l("Follow-up"), "textarea"),),
+                   icon="fa-comments"),
+        Transition("resolve", _l("Resolved"),
+                   ("classified", "with_gm", "in_progress", "with_developer"), "resolved",
+                   HANDLERS, fields=(Field("result", _l("How it was resolved"), "textarea"),),
+                   set_now=("resolved_at",), set_actor=("resolved_by_id",),
+                   meets=CLASS_POLICIES, effects=(_create_revisit,), icon="fa-check"),
+        Transition("close", _l("Close"), ("resolved",), "closed", SUPERVISORS,
+                   set_now=("closed_at",), cancels=("*",), icon="fa-archive"),
+        Transition("close_unfounded", _l("Close as no-responsibility"), ("classified",),
+                   "closed", SUPERVISORS, guards=(_unfounded_only,), set_now=("closed_at",),
+                   cancels=("*",), icon="fa-archive"),
+        Transition("reopen", _l("Reopen"), ("resolved", "closed"), "in_progress",
+                   SUPERVISORS, effects=(_reopened,), comment_required=True,
+                   icon="fa-undo"),
+    ),
+))
+
+
+# --- collective cases (R-CP-4 e) -----------------------------------------------------------
+
+def _confirm_members(case: CollectiveCase, ctx: Context) -> None:
+    """Every member becomes a major, collective complaint in the GM's hands the same day."""
+    case.decided_by_id, case.decided_at = ctx.actor.user_id, ctx.now
+    for complaint in case.complaints:
+        complaint.collective = True
+        if complaint.state in ("registered", "transferred"):
+            apply(complaint, "classify", {
+                "complaint_class": "major", "major_criteria": "e",
+                "class_reason": _("Collective complaint %(case)s", case=case.number)},
+                actor=Actor.system(), session=ctx.session, now=ctx.now, commit=False)
+        elif complaint.state in OPEN_STATES and complaint.complaint_class != "major":
+            apply(complaint, "reclassify", {
+                "complaint_class": "major", "major_criteria": "e",
+                "class_reason": _("Collective complaint %(case)s", case=case.number)},
+                actor=Actor.system(), session=ctx.session, now=ctx.now, commit=False,
+                comment=_("Collective complaint %(case)s", case=case.number))
+
+
+def _decided(case: CollectiveCase, ctx: Context) -> None:
+    case.decided_by_id, case.decided_at = ctx.actor.user_id, ctx.now
+
+
+COLLECTIVE = register(Workflow(
+    doc_type="collective_case", resource=P.COLLECTIVE_CASE,
+    states={"proposed": _l("Proposed"), "confirmed": _l("Confirmed"),
+            "dismissed": _l("Dismissed")},
+    initial="proposed", final=("confirmed", "dismissed"), number_prefix="CC",
+    transitions=(
+        Transition("confirm", _l("Confirm as a collective complaint"), ("proposed",),
+                   "confirmed", SUPERVISORS, effects=(_confirm_members,), icon="fa-users"),
+        Transition("dismiss", _l("Dismiss"), ("proposed",), "dismissed", SUPERVISORS,
+                   effects=(_decided,), comment_required=True, icon="fa-times"),
+    ),
+))
+
+
+# --- automatic upgrade after one month (R-CP-4 c), run by `flask sla tick` -------------------
+
+def upgrade_unresolved(session: Session, now: datetime) -> int:
+    """Responsible complaints still open a month after registration become major."""
+    from dateutil.relativedelta import relativedelta
+
+    from app.models.settings import setting
+
+    months = int(setting(session, "complaint.upgrade_after_months"))
+    cutoff = now - relativedelta(months=months)
+    due = session.scalars(select(Complaint).where(
+        Complaint.complaint_class == "general", Complaint.received_at <= cutoff,
+        Complaint.state.in_(("classified", "in_progress", "with_developer")))).all()
+    for complaint in due:
+        apply(complaint, "upgrade", {}, actor=Actor.system(), session=session, now=now,
+              commit=False, comment=_("Unresolved after %(n)d month(s) (R-CP-4 c).",
+                                      n=months))
+    return len(due)
+
+
+def open_count(session: Session, estate_id: int) -> int:
+    return session.scalar(select(func.count(Complaint.id)).where(
+        Complaint.estate_id == estate_id, Complaint.state.in_(OPEN_STATES))) or 0
