@@ -23,11 +23,7 @@ from app.views.base import ScopedModelView, scoped
 from app.workflows import engine
 from app.workflows.queues import DEPARTMENT, MY_WORK, queue
 
-DOCUMENT_TYPES = {"work_order": _l("Work order"), "revisit": _l("Revisit"),
-                  "rectification": _l("Rectification notice")}
-# Detail page of each document type (endpoint of its view).
-DOCUMENT_ENDPOINTS = {"work_order": "WorkOrderView.show", "revisit": "RevisitView.show",
-                      "rectification": "RectificationNoticeView.show"}
+from app.views.workflow import DOCUMENT_ENDPOINTS, DOCUMENT_TYPES
 
 
 def document_url(doc_type: str, doc_id: int) -> str | None:

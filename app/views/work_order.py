@@ -119,6 +119,7 @@ class WorkOrderView(WorkflowModelView):
                           "customer_consent": _yes_no}
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Work orders")
+    document_label = _l("Work order")
     print_forms = ("repair_form", "dispatch_slip", "service_slip", "repair_notice")
 
     def __init__(self, **kwargs: Any) -> None:
@@ -198,6 +199,7 @@ class RevisitView(WorkflowModelView):
     formatters_columns = {"repair_checked": _yes_no, "charge_verified": _yes_no}
     label_columns = LABELS
     list_title = show_title = _l("Revisits")
+    document_label = _l("Revisit")
     print_forms = ()
 
 
@@ -216,6 +218,7 @@ class RectificationNoticeView(WorkflowModelView):
     base_order = ("issued_at", "desc")
     label_columns = LABELS
     list_title = show_title = _l("Rectification notices")
+    document_label = _l("Rectification notice")
     print_forms = ("rectification_notice",)
 
 

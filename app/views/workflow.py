@@ -40,6 +40,12 @@ class WorkflowInterface(ScopedInterface):
         engine.create(item, actor=Actor.current(), session=self.session, commit=commit)
 
 
+# Filled as document views are created: doc type -> its detail endpoint and its name, so
+# queues and notifications link to any document type without a list of their own.
+DOCUMENT_ENDPOINTS: dict[str, str] = {}
+DOCUMENT_TYPES: dict[str, Any] = {}
+
+
 def documents(model: type) -> WorkflowInterface:
     return WorkflowInterface(model)
 
@@ -100,6 +106,7 @@ class WorkflowModelView(ScopedModelView):
     show_template = "documents/show.html"
     transition_template = "documents/transition.html"
     print_forms: tuple[str, ...] = ()  # keys of app.printing forms for this document
+    document_label: Any = None  # singular name in queues ("Work order"); else list_title
 
     def __init__(self, **kwargs: Any) -> None:
         self.method_permission_name = {**self.method_permission_name,
@@ -107,6 +114,8 @@ class WorkflowModelView(ScopedModelView):
                                        "print_options": "print", "photo": "read",
                                        "transition": "read"}
         super().__init__(**kwargs)
+        DOCUMENT_ENDPOINTS[self.workflow.doc_type] = f"{self.__class__.__name__}.show"
+        DOCUMENT_TYPES[self.workflow.doc_type] = self.document_label or self.list_title
         self.actions["print_selected"] = ActionItem(
             "print_selected", _l("Print"), None, "fa-print", True, False, self._open_print)
         for t in self.workflow.transitions:
