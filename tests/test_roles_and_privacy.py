@@ -81,7 +81,7 @@ def test_department_scope_within_one_office(world, api_as):
     ids = {d["id"] for d in api_as("agent_a").get("/api/v1/department/").json["result"]}
     assert ids == {world.cs_a}
     director = {d["id"] for d in api_as("director_a").get("/api/v1/department/").json["result"]}
-    assert director == {world.cs_a, world.eng_a}
+    assert director == {world.cs_a, world.eng_a, world.marketing_a}
 
 
 @pytest.mark.parametrize("username", ["gm", "deputy", "admin"])

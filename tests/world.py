@@ -72,13 +72,16 @@ def build_world() -> World:
         unit2 = Unit(building=building, number=f"{side.upper()}-1502", floor=15)
         cs = Department(office=office, kind="customer_service", name=f"CS {side.upper()}")
         eng = Department(office=office, kind="engineering", name=f"Engineering {side.upper()}")
+        marketing = Department(office=office, kind="marketing",
+                               name=f"Marketing {side.upper()}")
         resident = Resident(unit=unit, name=f"Resident {side.upper()}", relation="owner",
                             phone="13812345678" if side == "a" else "13987654321")
-        session.add_all([office, estate, building, unit, unit2, cs, eng, resident])
+        session.add_all([office, estate, building, unit, unit2, cs, eng, marketing, resident])
         session.flush()
         w.ids.update({f"office_{side}": office.id, f"estate_{side}": estate.id,
                       f"building_{side}": building.id, f"unit_{side}": unit.id,
                       f"unit2_{side}": unit2.id, f"cs_{side}": cs.id, f"eng_{side}": eng.id,
+                      f"marketing_{side}": marketing.id,
                       f"resident_{side}": resident.id})
 
         def profile(username: str, roles: list[str], **where) -> None:
@@ -96,6 +99,10 @@ def build_world() -> World:
         profile(f"lead_{side}", [P.ROLE_REPAIR_LEAD], departments=[eng], estates=[estate])
         profile(f"tech2_{side}", [P.ROLE_TECHNICIAN], departments=[eng], estates=[estate])
         profile(f"officer_{side}", [P.ROLE_PROPERTY_OFFICER], departments=[cs],
+                estates=[estate])
+        profile(f"manager_{side}", [P.ROLE_CS_CENTRE_MANAGER], departments=[cs],
+                estates=[estate])
+        profile(f"marketing_{side}", [P.ROLE_DEPARTMENT_HEAD], departments=[marketing],
                 estates=[estate])
         profile(f"matrix_{side}", [MATRIX_ROLE], offices=[office])
     for username, roles in (("gm", [P.ROLE_GM]), ("deputy", [P.ROLE_DEPUTY_GM]),
