@@ -1,4 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
+# FAB's own models (User, Role) are named by our relationships: import them first, so a
+# process that never builds the app (a scheduler calling deadlines.tick) can map them.
+import flask_appbuilder.security.sqla.models  # noqa: F401
 from app.models.audit import AuditLog
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
 from app.models.compensation import ApprovalRule, CompensationClaim, CompensationEvidence

@@ -167,6 +167,24 @@ class WorkingCalendar:
             day = self.next_workday(day)
         return datetime.combine(day, clock)
 
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two moments: only working hours of working days count."""
+        total = timedelta()
+        day = start.date()
+        while day <= end.date():
+            if self.is_workday(day):
+                for begin, finish in self.periods:
+                    low = max(start, datetime.combine(day, begin))
+                    high = min(end, datetime.combine(day, finish))
+                    if high > low:
+                        total += high - low
+            day += timedelta(days=1)
+        return total
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """`start` plus `amount` of working time (exact to the second)."""
+        return self._add_working_hours(start, amount)
+
     def _add_working_hours(self, start: datetime, remaining: timedelta) -> datetime:
         if not remaining:
             return start

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.models.base import local_now
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
-from app.workflows.calendar import add_duration
+from app.workflows.calendar import WorkingCalendar, add_duration
 
 # The defaults of RULES.md; admins change them under Administration → Deadline policies.
 # (key, document type, name, rule, amount, unit, warn share, chain, step minutes)
@@ -61,6 +61,16 @@ DEFAULT_POLICIES: tuple[tuple, ...] = (
      "R-CP-5", 3, "calendar_days", 0.75, "department_head,office_director", 240),
     ("revisit.complaint", "revisit", "Revisit of a complaint", "R-CP-7", 2, "calendar_days",
      0.75, "handler,department_head,office_director,general_manager", 240),
+    # Customer-service register (R-CS-3..6): the reply time the agent set for an inquiry,
+    # the handling plan within 2 working days, the commitment made to the customer.
+    ("cs.reply", "service_record", "Inquiry answered by the time the agent set", "R-CS-3",
+     0, "minutes", 0.8, "department_head,office_director,general_manager", 120),
+    ("cs.handling_plan", "service_record", "Handling plan submitted", "R-CS-4", 2,
+     "working_days", 0.75, "department_head,office_director,general_manager", 240),
+    ("cs.commitment", "service_record", "Commitment to the customer kept", "R-CS-5", 0,
+     "minutes", 0.8, "office_director,general_manager", 240),
+    ("revisit.service", "revisit", "Revisit of a customer-service entry", "R-CS-6", 7,
+     "calendar_days", 0.8, "handler,department_head,office_director,general_manager", 480),
     # Presets (RULES.md §5), used by companies that follow them.
     ("cp.no_responsibility@ordinary_serious", "complaint",
      "Invalid complaint explained to the complainant", "R-CP-5", 1, "calendar_days", 0.75,
@@ -103,6 +113,9 @@ POLICY_NAMES = [_l("Technician ready after dispatch"),
                 _l("Assist complaint inside the estate replied"),
                 _l("Assist complaint outside the estate replied"),
                 _l("Revisit of a complaint"),
+                _l("Inquiry answered by the time the agent set"),
+                _l("Handling plan submitted"), _l("Commitment to the customer kept"),
+                _l("Revisit of a customer-service entry"),
                 _l("Invalid complaint explained to the complainant"),
                 _l("Valid complaint: cause analysis and record"),
                 _l("Serious complaint: result"), _l("Other units contacted"),
@@ -189,7 +202,13 @@ def arm(session: Session, doc: Any, key: str, start: datetime,
         return None
     estate = doc.estate
     due = due_at or add_duration(estate.region, start, policy.amount, policy.unit, session)
-    warn = start + (due - start) * min(max(policy.warn_share, 0.0), 1.0)
+    share = min(max(policy.warn_share, 0.0), 1.0)
+    if policy.unit in ("working_days", "working_hours") and due_at is None:
+        # Warn when that share of the *working* time has passed, during working hours.
+        calendar = WorkingCalendar(estate.region, session)
+        warn = calendar.add_working_time(start, calendar.working_time(start, due) * share)
+    else:
+        warn = start + (due - start) * share
     if doc.id is None:
         session.flush()
     timer = DeadlineTimer(policy=policy, doc_type=doc.__workflow__, doc_id=doc.id,
@@ -220,6 +239,7 @@ def close(session: Session, doc: Any, keys: Iterable[str] | None, status: str,
 def on_transition(doc: Any, transition: Any, context: Any) -> None:
     """Called by the workflow engine inside the transition's database transaction."""
     session, now = context.session, context.now
+    follow_document(session, doc, context.workflow)
     if transition.meets:
         close(session, doc, transition.meets, "met", now)
     if transition.cancels:
@@ -230,6 +250,21 @@ def on_transition(doc: Any, transition: Any, context: Any) -> None:
             continue
         close(session, doc, [spec.policy], "cancelled", now)  # re-armed: the new one counts
         arm_spec(session, doc, spec, now)
+
+
+def follow_document(session: Session, doc: Any, workflow: Any) -> None:
+    """Running deadlines follow the document: the person it is with now (dispatch,
+    reassignment) hears the warning and the first breach, and its department's head the
+    next level, even for a deadline armed before anyone was named (R-WO-2)."""
+    handler = getattr(doc, workflow.handler_attr, None) if workflow.handler_attr else None
+    department = getattr(doc, "department_id", None)
+    if handler is None and department is None:
+        return
+    for timer in open_timers(session, doc):
+        if handler is not None:
+            timer.handler_user_id = handler
+        if department is not None:
+            timer.department_id = department
 
 
 def arm_spec(session: Session, doc: Any, spec: Any, now: datetime) -> DeadlineTimer | None:
@@ -253,6 +288,9 @@ class TickResult:
     escalations: int = 0
     notifications: int = 0
     levels: list[tuple[int, int]] = field(default_factory=list)  # (timer id, level)
+    # Who hears of a level, per (target, handler, department, estate): one query per
+    # distinct answer in a batch instead of one per timer and level.
+    audience: dict[tuple, list[int]] = field(default_factory=dict, repr=False)
 
 
 def recipients(session: Session, timer: DeadlineTimer, target: str) -> list[int]:
@@ -294,7 +332,11 @@ def _record_level(session: Session, timer: DeadlineTimer, level: int, target: st
                   now: datetime, result: TickResult) -> None:
     """One Escalation row per (timer, level), inserted with ON CONFLICT DO NOTHING: if
     another tick got there first nothing is written and nobody is notified twice."""
-    users = recipients(session, timer, target)
+    key = (target, timer.handler_user_id, timer.department_id, timer.estate_id)
+    if key not in result.audience:
+        with session.no_autoflush:
+            result.audience[key] = recipients(session, timer, target)
+    users = result.audience[key]
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     inserted = session.execute(
@@ -444,5 +486,7 @@ def sla_seed() -> None:
     session = current_app.appbuilder.session
     added = seed_policies(session)
     settings = seed_settings(session)
+    from app.workflows.compensation import seed_approval_rules
+    click.echo(f"{seed_approval_rules(session)} approval rules added (R-CO-2..4)")
     session.commit()
     click.echo(f"{added} deadline policies and {settings} settings added")
