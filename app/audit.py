@@ -36,6 +36,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"  # photos and evidence files: their size, not content
     if value is None or isinstance(value, (int, float, str, bool)):
         return value
     if isinstance(value, (list, tuple, set)):

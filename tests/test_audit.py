@@ -97,3 +97,23 @@ def test_resident_edit_through_form_is_logged(app, world, as_user):
     assert app.appbuilder.session.get(Resident, world.resident_a).phone == "13812345679"
     assert entries(app, "resident", world.resident_a)[-1].changes == {
         "phone": ["13812345678", "13812345679"]}
+
+
+def test_files_are_logged_by_size_not_content(app, world, db_session):
+    """A photo or an evidence file is recorded in the audit log as its size only."""
+    from sqlalchemy import select
+
+    from app.models import AuditLog, WorkOrder, WorkOrderPhoto
+    from app.models.base import local_now, utcnow
+    from app.security.actor import Actor
+    from app.workflows import engine
+
+    order = WorkOrder(estate_id=world.estate_a, description="Broken tile", category="other")
+    engine.create(order, actor=Actor.system(), session=db_session, commit=False)
+    db_session.add(WorkOrderPhoto(work_order=order, filename="tile.png",
+                                  content_type="image/png", size=2048, data=b"\x89" * 2048,
+                                  uploaded_at=utcnow()))
+    db_session.flush()
+    row = db_session.scalar(select(AuditLog).where(AuditLog.table_name == "work_order_photo"))
+    assert row.changes["data"] == [None, "<2048 bytes>"]
+    assert local_now()

@@ -455,3 +455,11 @@ def test_overdue_and_escalated_come_first_and_notify(app, world, as_user, api_as
     opened = as_user("head_a").get(f"/notificationview/open/{notes[0]}")
     assert opened.status_code == 302 and f"/workorderview/show/{late}" in opened.location
     assert as_user("tech_b").get(f"/notificationview/open/{notes[0]}").status_code == 404
+
+
+def test_people_of_another_office_are_not_offered_in_filters(app, world, as_user, seeded):
+    """R-ORG-4: the technician filter and related choices list this office's people only."""
+    page = as_user("agent_a").get("/workorderview/list/").get_data(as_text=True)
+    assert "Tech_A" in page and "Tech_B" not in page
+    everyone = as_user("gm").get("/workorderview/list/").get_data(as_text=True)
+    assert "Tech_B" in everyone

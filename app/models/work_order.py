@@ -40,7 +40,7 @@ PAYMENT_METHODS = {
 }
 SATISFACTION = {
     "very_satisfied": _l("Very satisfied"), "satisfied": _l("Satisfied"),
-    "neutral": _l("Neutral"), "dissatisfied": _l("Dissatisfied"),
+    "neutral": _l("Basically satisfied"), "dissatisfied": _l("Dissatisfied"),
 }
 
 

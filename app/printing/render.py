@@ -155,11 +155,21 @@ class _Helpers:
 
 
 def _model_choices() -> dict[str, Any]:
+    from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KINDS,
+                                         LIABILITIES)
+    from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES,
+                                      MAJOR_CRITERIA, MATTERS)
     from app.models.revisit import MODES
+    from app.models.service_record import RECORD_KINDS
     from app.models.work_order import CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES
 
     return {"CATEGORIES": CATEGORIES, "SOURCES": SOURCES, "SATISFACTION": SATISFACTION,
-            "PAYMENT_METHODS": PAYMENT_METHODS, "MODES": MODES}
+            "PAYMENT_METHODS": PAYMENT_METHODS, "MODES": MODES,
+            "CONTACT_SOURCES": CONTACT_SOURCES, "MATTERS": MATTERS, "CLASSES": CLASSES,
+            "ASSIST_SCOPES": ASSIST_SCOPES, "MAJOR_CRITERIA": MAJOR_CRITERIA,
+            "RECORD_KINDS": RECORD_KINDS, "CLAIM_KINDS": CLAIM_KINDS,
+            "LIABILITIES": LIABILITIES, "ACKNOWLEDGED_BY": ACKNOWLEDGED_BY,
+            "EVIDENCE_KINDS": EVIDENCE_KINDS}
 
 
 # --- checks ------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ MENU_ITEMS: dict[str, Perm] = {
     "My work": (READ, QUEUE), "Department queue": DEPARTMENT_QUEUE,
     "Notifications": (READ, NOTIFICATION), "Deadline policies": (READ, DEADLINE_POLICY),
     "Settings": (READ, SETTING),
+    "Customer-service register": (READ, SERVICE_RECORD), "Complaints": (READ, COMPLAINT),
+    "Collective cases": (READ, COLLECTIVE_CASE), "Register sign-off": (READ, SIGNOFF),
+    "Compensation claims": (READ, COMPENSATION), "Approval queue": APPROVAL_QUEUE,
+    "Approval rules": (READ, APPROVAL_RULE),
 }
 MENU_CATEGORY_OF = {
     "Companies": MENU_ORGANISATION, "Branches": MENU_ORGANISATION,
@@ -144,7 +148,8 @@ CS_SUPERVISOR = FRONT_DESK_AGENT | can(DELETE, RESIDENT) | can(EDIT, WORK_ORDER)
 CS_CENTRE_MANAGER = CS_SUPERVISOR | can(READ, STAFF_PROFILE) | {APPROVAL_QUEUE} \
     | can(EXPORT, COMPENSATION) | can(READ, APPROVAL_RULE)
 DEPARTMENT_HEAD = TECHNICIAN | can(READ, STAFF_PROFILE) | {DEPARTMENT_QUEUE} \
-    | can(EXPORT, WORK_ORDER, REVISIT)
+    | can(EXPORT, WORK_ORDER, REVISIT) \
+    | can(READ, COMPENSATION) | can(PRINT, COMPENSATION)  # Marketing's part, R-CO-5
 QUALITY_OFFICER = STAFF | can(READ, AUDIT_LOG, SIGNOFF) | can(EXPORT, RESIDENT, COMPLAINT)
 OFFICE_DIRECTOR = (CS_CENTRE_MANAGER | DEPARTMENT_HEAD
                    | can(CREATE, BUILDING, UNIT) | can(EDIT, ESTATE, BUILDING, UNIT)

@@ -126,6 +126,28 @@ def current_scope() -> Scope:
     return cached
 
 
+def _colleagues_clause(user_model: type, scope: Scope):
+    from app.models import Department, StaffProfile
+    from app.models.staff import profile_departments, profile_offices
+
+    in_departments = (select(StaffProfile.user_id)
+                      .join(profile_departments,
+                            profile_departments.c.profile_id == StaffProfile.id)
+                      .join(Department, Department.id == profile_departments.c.department_id)
+                      .where(Department.office_id.in_(scope.office_ids)))
+    directing = (select(StaffProfile.user_id)
+                 .join(profile_offices, profile_offices.c.profile_id == StaffProfile.id)
+                 .where(profile_offices.c.office_id.in_(scope.office_ids)))
+    return (user_model.id.in_(in_departments) | user_model.id.in_(directing)
+            | user_model.id.in_(scope.visible_user_ids | frozenset(scope.me)))
+
+
+def _is_user_model(model: type) -> bool:
+    from flask_appbuilder.security.sqla.models import User
+
+    return isinstance(model, type) and issubclass(model, User)
+
+
 def is_global_model(model: type) -> bool:
     return bool(getattr(model, "scope_global", False)) or model.__module__.startswith(
         "flask_appbuilder.")
@@ -137,6 +159,10 @@ def scope_clause_for(model: type, scope: Scope) -> Optional[Any]:
         if getattr(model, "scope_personal", False) and scope.user_id is not None:
             return model.scope_clause(scope)  # own rows only, whatever the role
         return None if scope.unrestricted else model.scope_clause(scope)
+    if _is_user_model(model):
+        # People offered in filters and related choices (technician, handler…): the staff
+        # of the person's own management offices, never another office's.
+        return None if scope.unrestricted else _colleagues_clause(model, scope)
     if is_global_model(model):
         return None
     raise UnscopedModelError(f"{model.__name__} declares neither scope_clause nor scope_global")

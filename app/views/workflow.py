@@ -350,7 +350,8 @@ class WorkflowRestApi(ScopedModelRestApi):
             return self.response_404()
         session = self.datamodel.session
         result = [{"name": t.name, "label": str(t.label),
-                   "target": t.target, "comment_required": t.comment_required,
+                   "target": [b.target for b in t.target] if isinstance(t.target, tuple)
+                   else t.target, "comment_required": t.comment_required,
                    "fields": [field_spec(f, doc, session) for f in t.fields]}
                   for t in engine.available(doc, Actor.current())]
         return self.response(200, result=result, state=doc.state, version=doc.version)

@@ -120,11 +120,24 @@ Effect = Callable[[Any, "Context"], None]
 
 
 @dataclass(frozen=True)
+class Branch:
+    """One possible target of a transition whose outcome depends on the document, e.g. a
+    claim submitted goes to review, to approval or to the developer depending on its
+    route. Branches are tried in order after the effects ran; `when` None always matches;
+    `target` None keeps the state."""
+
+    target: str | None
+    when: Callable[[Any, "Context"], bool] | None = None
+
+
+@dataclass(frozen=True)
 class Transition:
     name: str
     label: Any
     sources: tuple[str, ...]
-    target: str | None  # None: the state stays (e.g. issue an invoice on a paid order)
+    # A state; None: the state stays (e.g. issue an invoice on a paid order); or Branches
+    # when the document decides (the first that matches wins).
+    target: "str | None | tuple[Branch, ...]"
     roles: tuple[str, ...]
     fields: tuple[Field, ...] = ()
     guards: tuple[Guard, ...] = ()
@@ -163,7 +176,9 @@ class Workflow:
         names = [t.name for t in self.transitions]
         assert len(names) == len(set(names)), f"duplicate transition in {self.doc_type}"
         for t in self.transitions:
-            for state in (*t.sources, t.target):
+            targets = [b.target for b in t.target] if isinstance(t.target, tuple) \
+                else [t.target]
+            for state in (*t.sources, *targets):
                 assert state is None or state in self.states, f"{t.name}: unknown {state}"
 
     def get(self, name: str) -> Transition | None:
@@ -253,9 +268,13 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
             if spec.kind == "int":
                 value = int(value)
             elif spec.kind == "decimal":
-                value = Decimal(str(value)).quantize(Decimal("0.01"))
+                value = Decimal(str(value))
                 if not value.is_finite():
                     raise InvalidOperation
+                if value.as_tuple().exponent < -2:
+                    errors[spec.name] = _("At most two decimal places.")
+                    continue
+                value = value.quantize(Decimal("0.01"))
             elif spec.kind == "datetime":
                 value = _parse_datetime(value)
             elif spec.kind == "date":
@@ -302,8 +321,8 @@ def _check_access(doc: Any, transition: Transition | None, workflow: Workflow,
     if not actor.is_system and not is_in_scope(doc, actor.scope):
         raise NotFound(_("Record not found."))
     if not actor.can(transition.permission, workflow.resource):
-        raise Denied(_("You are not allowed to %(action)s.",
-                       action=str(transition.label).lower()))
+        raise Denied(_("You are not allowed to do this: %(action)s.",
+                       action=transition.label))
     return transition
 
 
@@ -366,10 +385,19 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
         setattr(doc, attr, now)
     for attr in transition.set_actor:
         setattr(doc, attr, actor.user_id)
-    if transition.target is not None:
+    branching = isinstance(transition.target, tuple)
+    if transition.target is not None and not branching:
         doc.state = transition.target
     for effect in transition.effects:
         effect(doc, context)
+    if branching:
+        branch = next((b for b in transition.target
+                       if b.when is None or b.when(doc, context)), None)
+        if branch is None:
+            raise GuardFailed(_("This cannot be done now: the record is %(state)s.",
+                                state=workflow.state_label(doc.state)))
+        if branch.target is not None:
+            doc.state = branch.target
     try:
         deadlines.on_transition(doc, transition, context)
     except CalendarUnknownYear as error:
@@ -412,6 +440,8 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
 
     workflow = workflow_of(doc)
     now = now or local_now()
+    _load_references(doc, session)
+    _apply_defaults(doc)
     if workflow.prepare is not None:
         with session.no_autoflush:
             workflow.prepare(doc, actor, session, now)
@@ -435,6 +465,38 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
     if commit:
         session.commit()
     return doc
+
+
+def _apply_defaults(doc: Any) -> None:
+    """Column defaults such as a source or a category, so that checks see what will be
+    stored (SQLAlchemy applies them only at insert)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    for column in sa_inspect(type(doc)).columns:
+        default = column.default
+        if default is None or not default.is_scalar or column.key not in doc.__dict__ \
+                and getattr(doc, column.key, None) is not None:
+            continue
+        if getattr(doc, column.key, None) is None:
+            setattr(doc, column.key, default.arg)
+
+
+def _load_references(doc: Any, session: Session) -> None:
+    """A document built with foreign-key ids only (CLI, API, effects) gets the objects too,
+    so registration checks read one kind of reference."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.orm.interfaces import MANYTOONE
+
+    for rel in sa_inspect(type(doc)).relationships:
+        if rel.direction is not MANYTOONE or getattr(doc, rel.key) is not None:
+            continue
+        columns = list(rel.local_columns)
+        if len(columns) != 1:
+            continue
+        value = getattr(doc, columns[0].key, None)
+        if value is not None:
+            with session.no_autoflush:
+                setattr(doc, rel.key, session.get(rel.mapper.class_, value))
 
 
 def record_history(session: Session, workflow: Workflow, doc: Any, transition: str,
