@@ -455,6 +455,8 @@ def _seed_reference_data(load: _Load) -> None:
     session = load.session
     load.added["Setting"] += seed_settings(session)
     load.added["DeadlinePolicy"] += seed_policies(session)
+    from app.workflows.compensation import seed_approval_rules
+    load.added["ApprovalRule"] += seed_approval_rules(session)
     year = load.today.year
     for region in REGIONS:
         known = session.scalar(select(CalendarDay.id).where(

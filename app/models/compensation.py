@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary,
-                        Numeric, String, Text, or_)
+                        Numeric, String, Text, or_, select)
 from sqlalchemy.orm import relationship
 
 from app.models.base import TimestampMixin, choice_label
@@ -33,7 +33,7 @@ CLAIM_KINDS = {"compensation": _l("Compensation"), "house_return": _l("House ret
 LIABILITIES = {"contractor": _l("Contractor"), "company": _l("Company"),
                "developer": _l("Developer"), "split": _l("Split")}
 ACKNOWLEDGED_BY = {"contractor": _l("The contractor, in writing"),
-                   "supervising_engineer": _l("The supervising engineer (监理)")}
+                   "supervising_engineer": _l("The supervising engineer")}
 EVIDENCE_KINDS = {"evidence": _l("Evidence"), "acknowledgement": _l("Written acknowledgement"),
                   "quality_station": _l("Quality supervision station confirmation")}
 MONEY = Numeric(12, 2)
@@ -114,10 +114,16 @@ class CompensationClaim(TimestampMixin, Model):
 
     @classmethod
     def scope_clause(cls, scope: "Scope"):
+        # A house return or exchange is processed by Marketing and Customer Service
+        # together (R-CO-5): the office's Marketing department sees it too.
+        marketing_offices = select(Department.office_id).where(
+            Department.id.in_(scope.department_ids), Department.kind == "marketing")
         return or_(
             cls.estate_id.in_(scope.estate_ids) & (
                 cls.department_id.in_(scope.department_ids)
-                | cls.estate.has(Estate.office_id.in_(scope.managed_office_ids))),
+                | cls.estate.has(Estate.office_id.in_(scope.managed_office_ids))
+                | (cls.kind.in_(("house_return", "house_exchange"))
+                   & cls.estate.has(Estate.office_id.in_(marketing_offices)))),
             cls.raised_by_id.in_(scope.me),
         )
 

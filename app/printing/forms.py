@@ -54,6 +54,20 @@ def _rectification_due(notice: Any) -> dict[str, Any]:
     return {"due_at": due}
 
 
+def _service_record_values(record: Any) -> dict[str, Any]:
+    """The agent who sent the liaison slip and the handling-plan deadline (R-CS-2, R-CS-4)."""
+    from app.workflows.service_record import print_values
+
+    return print_values(record)
+
+
+def _compensation_values(claim: Any) -> dict[str, Any]:
+    """The amount in Chinese capitals and the labels of roles and payment methods (R-CO)."""
+    from app.workflows.compensation import print_values
+
+    return print_values(claim)
+
+
 FORMS: dict[str, PrintForm] = {form.key: form for form in (
     PrintForm("repair_form", "work_order", _("Repair form"), "print/repair_form.html",
               "WorkOrderView.show", "R-WO-1"),
@@ -66,6 +80,21 @@ FORMS: dict[str, PrintForm] = {form.key: form for form in (
     PrintForm("rectification_notice", "rectification", _("Rectification notice"),
               "print/rectification_notice.html", "RectificationNoticeView.show",
               "R-WO-7, R-RV-3", extra=_rectification_due),
+    PrintForm("service_register", "service_record", _("Customer-service information register"),
+              "print/service_register.html", "ServiceRecordView.show",
+              "R-CS-1, R-CS-2, R-CS-3, R-CS-4, R-CS-5", extra=_service_record_values),
+    PrintForm("liaison_slip", "service_record", _("Internal liaison slip"),
+              "print/liaison_slip.html", "ServiceRecordView.show", "R-CS-2, R-CS-3, R-CS-4",
+              extra=_service_record_values),
+    PrintForm("complaint_register", "complaint", _("Complaint register"),
+              "print/complaint_register.html", "ComplaintView.show", "R-CP-1, R-CP-2, R-CP-3"),
+    PrintForm("complaint_transfer_slip", "complaint", _("Complaint transfer slip"),
+              "print/complaint_transfer_slip.html", "ComplaintView.show", "R-CP-1"),
+    PrintForm("complaint_revisit_slip", "complaint", _("Complaint handling and revisit slip"),
+              "print/complaint_revisit_slip.html", "ComplaintView.show", "R-CP-7"),
+    PrintForm("complaint_handling_form", "compensation", _("Complaint handling form"),
+              "print/complaint_handling_form.html", "CompensationClaimView.show",
+              "R-CO-1, R-CO-2, R-CO-3, R-CO-4, R-CO-5", extra=_compensation_values),
 )}
 
 
