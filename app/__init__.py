@@ -105,6 +105,10 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
         return {"current_locale": str(get_locale() or "en")}
 
+    from app.i18n import use_wtforms_catalog
+
+    app.before_request(use_wtforms_catalog)
+
     @app.before_request
     def _permanent_session():
         from flask import session

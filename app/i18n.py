@@ -6,6 +6,8 @@ longer configured is dropped instead of breaking every page.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, has_request_context, request, session
 
 BROWSER_TAGS = {
@@ -45,3 +47,25 @@ def select_locale() -> str:
         session.pop("locale", None)  # stale: configured once, not any more
     best = locale_from_accept_language(list(request.accept_languages.values()), languages)
     return best or default
+
+
+# WTForms ships its messages ("This field is required.") as `zh` (Simplified) and `zh_TW`;
+# looked up as zh_Hant they would fall back to Simplified, like FAB's own strings.
+WTFORMS_LOCALES = {"zh_Hant": "zh_TW", "zh_Hans": "zh"}
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str):
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [WTFORMS_LOCALES.get(locale, locale)],
+                                     domain="wtforms")
+
+
+def use_wtforms_catalog() -> None:
+    """Before each request: the WTForms messages of the request's locale, in its script
+    (Flask-WTF reads them from `request.wtforms_translations`)."""
+    from flask_babel import get_locale
+
+    request.wtforms_translations = _wtforms_catalog(str(get_locale() or "en"))

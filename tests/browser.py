@@ -45,8 +45,11 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
 
         sync_roles()
         build_world()
+        from app.workflows.compensation import seed_approval_rules
+
         seed_policies(db.session)
         seed_settings(db.session)
+        seed_approval_rules(db.session)
         db.session.commit()
         db.session.remove()
     port = _free_port()

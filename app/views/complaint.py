@@ -10,13 +10,11 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.fieldwidgets import DateTimePickerWidget
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from wtforms.fields import DateTimeField, SelectField
-from wtforms.validators import DataRequired, Optional
+from wtforms.fields import SelectField
 
 from app.models import CollectiveCase, Complaint, Estate, Office, RegisterSignOff
 from app.models.base import local_now
@@ -24,10 +22,9 @@ from app.models.complaint import CLASSES, CONTACT_SOURCES, MATTERS
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.views.resident import phone_for_viewer
+from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.complaint import COLLECTIVE, COMPLAINT
-
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
@@ -66,9 +63,7 @@ def _yes_no(value: Any) -> str:
     return _("Yes") if value else _("No")
 
 
-def _datetime(label: Any, required: bool = False) -> DateTimeField:
-    return DateTimeField(label, format=DATETIME_FORMAT, widget=DateTimePickerWidget(),
-                         validators=[DataRequired() if required else Optional()])
+_datetime = datetime_field
 
 
 class ComplaintView(WorkflowModelView):

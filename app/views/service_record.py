@@ -9,22 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_appbuilder.fieldwidgets import DateTimePickerWidget
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.routing import BuildError
-from wtforms.fields import BooleanField, DateTimeField, SelectField
-from wtforms.validators import Optional
+from wtforms.fields import BooleanField, SelectField
 
 from app.models import ServiceRecord
 from app.models.complaint import CONTACT_SOURCES
 from app.models.service_record import RECORD_KINDS
 from app.security import permissions as P
 from app.views.resident import phone_for_viewer
+from app.views.widgets import datetime_field
 from app.views.workflow import DOCUMENT_ENDPOINTS, WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.service_record import SERVICE_RECORD
 
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
@@ -110,8 +108,7 @@ class ServiceRecordView(WorkflowModelView):
         "urgent": BooleanField(_l("Urgent")),
         "relayed_orally": BooleanField(_l("Relayed orally")),
         # Empty means "now" (the engine fills it); a past time for contacts taken on paper.
-        "received_at": DateTimeField(_l("Received at"), format=DATETIME_FORMAT,
-                                     validators=[Optional()], widget=DateTimePickerWidget()),
+        "received_at": datetime_field(_l("Received at")),
     }
     description_columns = {
         "relayed_orally": _l("An urgent matter may be relayed to the department by word of "

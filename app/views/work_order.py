@@ -11,9 +11,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from flask_appbuilder.fieldwidgets import DateTimePickerWidget
-from wtforms.fields import BooleanField, DateTimeField, MultipleFileField, SelectField
-from wtforms.validators import Optional
+from wtforms.fields import BooleanField, MultipleFileField, SelectField
 
 from app.models import RectificationNotice, Revisit, WorkOrder, WorkOrderPhoto
 from app.models.base import utcnow
@@ -21,6 +19,7 @@ from app.models.work_order import CATEGORIES, SOURCES
 from app.security import permissions as P
 from app.security.scope import apply_scope
 from app.views.resident import phone_for_viewer
+from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.engine import InvalidData
 from app.workflows.revisit import RECTIFICATION, REVISIT
@@ -105,9 +104,7 @@ class WorkOrderView(WorkflowModelView):
         "emergency": BooleanField(_l("Emergency")),
         "photo_files": MultipleFileField(_l("Photos")),
         # Empty means "now" (the engine fills it); a past time for reports taken on paper.
-        "reported_at": DateTimeField(_l("Reported at"), format="%Y-%m-%d %H:%M:%S",
-                                     validators=[Optional()],
-                                     widget=DateTimePickerWidget()),
+        "reported_at": datetime_field(_l("Reported at")),
     }
     description_columns = {
         "emergency": _l("An emergency repair needs the technician on site within 15 "
