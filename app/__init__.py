@@ -85,6 +85,9 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         appbuilder.post_init()
 
     install_audit_listener()
+    from app.security.names import install as install_names
+
+    install_names()
 
     from app.commands import register_commands
 

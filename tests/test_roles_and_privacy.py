@@ -137,3 +137,11 @@ def test_migrations_match_models(app, db_session):
     connection = db_session.connection()
     diff = compare_metadata(MigrationContext.configure(connection), Model.metadata)
     assert diff == [], diff
+
+
+@pytest.mark.parametrize("first,last,expected", [
+    ("晓燕", "李", "李晓燕"), ("嘉欣", "陳", "陳嘉欣"), ("Anna", "Wong", "Anna Wong")])
+def test_names_are_written_as_people_write_them(app, first, last, expected):
+    from flask_appbuilder.security.sqla.models import User
+
+    assert User(first_name=first, last_name=last, username="x").get_full_name() == expected

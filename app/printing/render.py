@@ -131,7 +131,7 @@ class _Helpers:
     def person(self, user: Any) -> str:
         if _blank(user):
             return ""
-        name = f"{user.first_name or ''} {user.last_name or ''}".strip() or user.username
+        name = user.get_full_name() if hasattr(user, "get_full_name") else str(user)
         return self.text(name)
 
     def phone(self, value: Any) -> str:

@@ -78,7 +78,7 @@ def _staff_of_estate(doc: Any, session: Session, department_kind: str,
         estates = set(session.scalars(select(profile_estates.c.estate_id)
                                       .where(profile_estates.c.profile_id == profile_id)))
         if not estates or estate.id in estates:
-            people[user.id] = f"{user.first_name} {user.last_name}".strip()
+            people[user.id] = user.get_full_name()
     return people
 
 
