@@ -108,9 +108,10 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
         return {"current_locale": str(get_locale() or "en")}
 
-    from app.i18n import use_wtforms_catalog
+    from app.i18n import duration_label, use_wtforms_catalog
 
     app.before_request(use_wtforms_catalog)
+    app.jinja_env.filters["duration"] = duration_label
 
     @app.before_request
     def _permanent_session():

@@ -9,6 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
+
+# The product's name (config APP_NAME) as the navbar shows it, in the reader's language.
+PRODUCT_NAME = _l("Property Service Desk")
 
 BROWSER_TAGS = {
     "zh-cn": "zh_Hans", "zh-sg": "zh_Hans", "zh-hans": "zh_Hans", "zh-my": "zh_Hans",
@@ -69,3 +73,17 @@ def use_wtforms_catalog() -> None:
     from flask_babel import get_locale
 
     request.wtforms_translations = _wtforms_catalog(str(get_locale() or "en"))
+
+
+def duration_label(minutes: int) -> str:
+    """Time left or overdue as people say it: "2 d 3 h", "5 h 20 min", "12 min"."""
+    from flask_babel import gettext as _
+
+    minutes = abs(int(minutes))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h", d=days, h=hours)
+    if hours:
+        return _("%(h)d h %(m)d min", h=hours, m=mins)
+    return _("%(m)d min", m=mins)

@@ -19,6 +19,19 @@ from app.security import permissions as P
 from app.security.scope import ScopedInterface, check_related_in_scope
 
 
+def display_value(value: Any) -> Any:
+    """How a stored value reads on a page."""
+    from datetime import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 def user_can(permission: P.Perm) -> bool:
     """Permission check cached per request (formatters call it once per row)."""
     cache = g.setdefault("_perm_cache", {})
@@ -35,6 +48,16 @@ class ScopedModelView(ModelView):
     method_permission_name = P.VIEW_METHOD_PERMISSIONS
     page_size = 25
     export_columns: list[str] | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Values shown as people read them: nothing for an empty value (not "None"),
+        # times to the minute, yes / no in the reader's language.
+        columns = set(self.list_columns or []) | set(self.show_columns or [])
+        for _title, fieldset in self.show_fieldsets or []:
+            columns |= set(fieldset.get("fields", []))
+        self.formatters_columns = {**{c: display_value for c in columns},
+                                   **(self.formatters_columns or {})}
 
     # --- writes: posted references must stay inside scope -----------------------------
     def _add(self):

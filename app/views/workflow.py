@@ -90,6 +90,19 @@ def field_spec(spec: engine.Field, doc: Any, session: Any) -> dict:
     return out
 
 
+def _has_value(item: Any, column: str) -> bool:
+    value = item
+    for part in column.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, (str, list, tuple)) or hasattr(value, "__len__"):
+        return len(value) > 0
+    return True
+
+
 def _display(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
@@ -163,7 +176,20 @@ class WorkflowModelView(ScopedModelView):
         # FAB renders every action when the dict is empty: pass a harmless sentinel.
         return super()._get_show_widget(pk, item, widgets=widgets,
                                         actions=actions or {"__none__": None},
-                                        show_fieldsets=show_fieldsets)
+                                        show_fieldsets=show_fieldsets
+                                        or self._filled_fieldsets(item))
+
+    def _filled_fieldsets(self, item: Any) -> list | None:
+        """The detail page shows what has happened so far: steps not reached yet (empty
+        fields, empty sections) are left out instead of a column of blanks."""
+        if not self.show_fieldsets:
+            return None
+        filled = []
+        for title, fieldset in self.show_fieldsets:
+            fields = [f for f in fieldset.get("fields", []) if _has_value(item, f)]
+            if fields:
+                filled.append((title, {**fieldset, "fields": fields}))
+        return filled or None
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
