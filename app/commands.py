@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 roles_cli = AppGroup("roles", help="Built-in roles and their permissions.")

@@ -35,9 +35,9 @@ from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES, MAJOR
                                   MATTERS, CollectiveCase, Complaint)
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.security.scope import is_in_scope
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   apply, create, register)
+from app.workflows.registration import check_place, registering_department
 
 STATES = {
     "registered": _l("Registered"), "transferred": _l("Transferred"),
@@ -58,14 +58,9 @@ def prepare_registration(doc: Complaint, actor: Actor, session: Session,
                          now: datetime) -> None:
     """Every R-CP-1 field is required, and either an immediate reply or an agreed reply
     time (R-CP-2). The receiving department is the receiver's in that estate's office."""
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments
+    from app.models import Department
 
-    errors: dict[str, str] = {}
-    if doc.resident is not None and doc.unit is None:
-        doc.unit = doc.resident.unit
-    if doc.estate is None and doc.unit is not None:
-        doc.estate = doc.unit.estate
+    errors = check_place(doc, actor)
     if doc.resident is not None:
         doc.complainant_name = doc.complainant_name or doc.resident.name
         doc.complainant_phone = doc.complainant_phone or doc.resident.phone
@@ -76,14 +71,6 @@ def prepare_registration(doc: Complaint, actor: Actor, session: Session,
     for name, value in required.items():
         if value is None or (isinstance(value, str) and not value.strip()):
             errors[name] = _("This field is required.")
-    if doc.estate is None:
-        errors["estate"] = _("This field is required.")
-    elif not actor.is_system and not is_in_scope(doc.estate, actor.scope):
-        errors["estate"] = _("This estate is outside your departments and estates.")
-    elif doc.unit is not None and doc.unit.estate is not doc.estate:
-        errors["unit"] = _("This unit is not in the chosen estate.")
-    if doc.resident is not None and doc.unit is not None and doc.resident.unit is not doc.unit:
-        errors["resident"] = _("This resident does not live in the chosen unit.")
     if doc.source not in CONTACT_SOURCES:
         errors["source"] = _("Not a valid choice.")
     if doc.matter not in MATTERS:
@@ -103,16 +90,9 @@ def prepare_registration(doc: Complaint, actor: Actor, session: Session,
     if reply:
         doc.replied_at, doc.reply = now, reply
     doc.received_by_id = doc.received_by_id or actor.user_id
-    if doc.registering_department_id is None and actor.user_id is not None:
-        ranked = session.execute(
-            select(Department.id, Department.kind)
-            .join(profile_departments, profile_departments.c.department_id == Department.id)
-            .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
-            .where(StaffProfile.user_id == actor.user_id,
-                   Department.office_id == doc.estate.office_id)).all()
-        ranked = sorted(ranked, key=lambda row: (row.kind != "customer_service", row.id))
-        if ranked:
-            doc.registering_department_id = ranked[0].id
+    if doc.registering_department_id is None:
+        doc.registering_department_id = registering_department(session, actor,
+                                                               doc.estate.office_id)
     if doc.department_id is None:
         doc.department_id = doc.registering_department_id or session.scalar(
             select(Department.id).where(Department.office_id == doc.estate.office_id,

@@ -39,7 +39,7 @@ from app.models.service_record import RECORD_KINDS, ServiceRecord
 from app.models.work_order import CATEGORIES
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.security.scope import is_in_scope
+from app.workflows.registration import check_place, registering_department
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   create, register)
 
@@ -77,22 +77,7 @@ def prepare_registration(doc: ServiceRecord, actor: Actor, session: Session,
     content is there, only an urgent entry is marked as relayed orally (R-CS-2). Fills who
     received it, their department in the estate's office, and the contact from the
     resident."""
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments
-
-    errors: dict[str, str] = {}
-    if doc.resident is not None and doc.unit is None:
-        doc.unit = doc.resident.unit
-    if doc.estate is None and doc.unit is not None:
-        doc.estate = doc.unit.estate
-    if doc.estate is None:
-        errors["estate"] = _("This field is required.")
-    elif not actor.is_system and not is_in_scope(doc.estate, actor.scope):
-        errors["estate"] = _("This estate is outside your departments and estates.")
-    if doc.estate is not None and doc.unit is not None and doc.unit.estate is not doc.estate:
-        errors["unit"] = _("This unit is not in the chosen estate.")
-    if doc.resident is not None and doc.unit is not None and doc.resident.unit is not doc.unit:
-        errors["resident"] = _("This resident does not live in the chosen unit.")
+    errors = check_place(doc, actor)
     if doc.kind not in RECORD_KINDS:
         errors["kind"] = _("Not a valid choice.")
     if doc.source not in CONTACT_SOURCES:
@@ -113,17 +98,9 @@ def prepare_registration(doc: ServiceRecord, actor: Actor, session: Session,
         doc.contact_phone = doc.contact_phone or doc.resident.phone
     if doc.received_by_id is None and doc.received_by is None:
         doc.received_by_id = actor.user_id
-    if doc.registering_department_id is None and doc.registering_department is None \
-            and actor.user_id is not None:
-        departments = session.execute(
-            select(Department.id, Department.kind)
-            .join(profile_departments, profile_departments.c.department_id == Department.id)
-            .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
-            .where(StaffProfile.user_id == actor.user_id,
-                   Department.office_id == doc.estate.office_id)).all()
-        ranked = sorted(departments, key=lambda row: (row.kind != "customer_service", row.id))
-        if ranked:
-            doc.registering_department_id = ranked[0].id
+    if doc.registering_department_id is None and doc.registering_department is None:
+        doc.registering_department_id = registering_department(session, actor,
+                                                               doc.estate.office_id)
 
 
 # --- choices -----------------------------------------------------------------------------

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from app.models.work_order import CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.security.scope import is_in_scope
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   register)
+from app.workflows.registration import check_place, registering_department
 
 STATES = {
     "registered": _l("Registered"),
@@ -88,8 +88,6 @@ def technicians(doc: Any, session: Session) -> dict[int, str]:
 
 
 def property_officers(doc: Any, session: Session) -> dict[int, str]:
-    from app.models import Department  # noqa: F401 - any department of the office
-
     people: dict[int, str] = {}
     for kind in ("customer_service", "finance", "administration"):
         people.update(_staff_of_estate(doc, session, kind, (P.ROLE_PROPERTY_OFFICER,)))
@@ -169,22 +167,9 @@ def prepare_registration(doc: Any, actor: Actor, session: Session, now: datetime
     """Check and complete a repair form before it is saved (R-WO-1): the estate is the
     registering person's, the unit and resident belong to it, and the registering
     department is the registering person's department in that estate's office."""
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments
+    from app.models import Department
 
-    errors: dict[str, str] = {}
-    if doc.resident is not None and doc.unit is None:
-        doc.unit = doc.resident.unit
-    if doc.estate is None and doc.unit is not None:
-        doc.estate = doc.unit.estate
-    if doc.estate is None:
-        errors["estate"] = _("This field is required.")
-    elif not actor.is_system and not is_in_scope(doc.estate, actor.scope):
-        errors["estate"] = _("This estate is outside your departments and estates.")
-    if doc.estate is not None and doc.unit is not None and doc.unit.estate is not doc.estate:
-        errors["unit"] = _("This unit is not in the chosen estate.")
-    if doc.resident is not None and doc.unit is not None and doc.resident.unit is not doc.unit:
-        errors["resident"] = _("This resident does not live in the chosen unit.")
+    errors = check_place(doc, actor)
     if not (doc.description or "").strip():
         errors["description"] = _("Describe the fault.")
     if doc.category not in CATEGORIES:
@@ -209,17 +194,9 @@ def prepare_registration(doc: Any, actor: Actor, session: Session, now: datetime
             select(Department.id).where(Department.office_id == doc.estate.office_id,
                                         Department.kind == "engineering")
             .order_by(Department.id).limit(1))
-    if doc.registering_department_id is None and doc.registering_department is None \
-            and actor.user_id is not None:
-        departments = session.execute(
-            select(Department.id, Department.kind)
-            .join(profile_departments, profile_departments.c.department_id == Department.id)
-            .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
-            .where(StaffProfile.user_id == actor.user_id,
-                   Department.office_id == doc.estate.office_id)).all()
-        ranked = sorted(departments, key=lambda row: (row.kind != "customer_service", row.id))
-        if ranked:
-            doc.registering_department_id = ranked[0].id
+    if doc.registering_department_id is None and doc.registering_department is None:
+        doc.registering_department_id = registering_department(session, actor,
+                                                               doc.estate.office_id)
 
 
 # --- the table ---------------------------------------------------------------------------
