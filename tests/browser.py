@@ -76,7 +76,7 @@ def chromium_page() -> Iterator["object"]:
                   "--disable-sync"])
         try:
             page = browser.new_page(locale="en-GB")
-            page.set_default_timeout(15000)
+            page.set_default_timeout(30000)  # a loaded 2-core CI machine is slow
             yield page
         finally:
             browser.close()

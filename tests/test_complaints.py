@@ -6,6 +6,7 @@ director's daily sign-off and the printed forms."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from datetime import datetime, timedelta
 
 import pytest
@@ -504,3 +505,51 @@ def test_complaint_forms_print_in_two_languages(app, world, api_as, seeded, form
         .gettext("Complainant")
     if traditional != "Complainant":
         assert traditional in text
+
+
+# --- statistics (R-CP-8, R-RV-4) ------------------------------------------------------------------
+
+def test_monthly_statistics_per_office(app, world, api_as, as_user, seeded):
+    from app.workflows.complaint_report import Period, complaint_statistics
+    from app.security.scope import SYSTEM_SCOPE
+
+    agent, supervisor = api_as("agent_a"), api_as("supervisor_a")
+    general = register(agent, world)
+    take(supervisor, general, "classify", GENERAL)
+    take(supervisor, general, "resolve", {"result": "Guard retrained"})
+    revisit = seeded.scalar(select(Revisit.id).where(Revisit.complaint_id == general))
+    take(api_as("supervisor_a"), revisit, "record", {
+        "mode": "phone", "revisitee": "Resident A", "satisfaction": "satisfied"},
+        base="/api/v1/revisit/")
+    major = register(agent, world)
+    take(supervisor, major, "classify", MAJOR)
+    register(agent, world)  # not classified yet
+    now = local_now()
+    rows = {r.name: r for r in complaint_statistics(
+        seeded, SYSTEM_SCOPE, Period.parse(f"{now.year}-{now.month:02d}"))}
+    office_a = rows["Office A"]
+    assert office_a.total == 3 and rows["Office B"].total == 0
+    assert office_a.by_class == {"general": 1, "major": 1, "unclassified": 1}
+    assert office_a.processing_rate == Decimal("33.3")
+    assert office_a.revisit_rate == Decimal("100.0") and office_a.revisit_on_target
+    assert office_a.timeliness_rate == Decimal("100.0")  # the general one, resolved in time
+    assert office_a.valid_rate == Decimal("100.00") and not office_a.valid_on_target  # 2 of 2
+    page = as_user("director_a").get(f"/complaint-report/?period={now.year}-{now.month:02d}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Office A" in text and "Office B" not in text
+    quarter = as_user("quality_a").get(f"/complaint-report/?period={now.year}-Q4")
+    assert quarter.status_code == 200 and "Test Branch" in quarter.get_data(as_text=True)
+    assert as_user("agent_a").get("/complaint-report/").status_code == 403
+    bad = as_user("director_a").get("/complaint-report/?period=last+month")
+    assert bad.status_code == 200 and "2026-Q4" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text,start,end,quarterly", [
+    ("2026-11", "2026-11-01", "2026-12-01", False), ("2026-12", "2026-12-01", "2027-01-01", False),
+    ("2026-q4", "2026-10-01", "2027-01-01", True), ("2026-Q1", "2026-01-01", "2026-04-01", True)])
+def test_report_periods(text, start, end, quarterly):
+    from app.workflows.complaint_report import Period
+
+    period = Period.parse(text)
+    assert (period.start.isoformat(), period.end.isoformat(), period.quarterly) == (
+        start, end, quarterly)

@@ -46,6 +46,8 @@ COMPENSATION = "CompensationClaim"
 APPROVAL_RULE = "ApprovalRule"
 PRINT = "can_print"
 APPROVAL_QUEUE: Perm = ("can_approvals", COMPENSATION)  # claims waiting for this person
+COMPLAINT_STATISTICS = "ComplaintStatistics"
+COMPLAINT_REPORT: Perm = (READ, COMPLAINT_STATISTICS)  # monthly / quarterly, R-CP-8
 DEPARTMENT_QUEUE: Perm = ("can_department", QUEUE)
 
 # Special permissions
@@ -84,7 +86,7 @@ MENU_ITEMS: dict[str, Perm] = {
     "Customer-service register": (READ, SERVICE_RECORD), "Complaints": (READ, COMPLAINT),
     "Collective cases": (READ, COLLECTIVE_CASE), "Register sign-off": (READ, SIGNOFF),
     "Compensation claims": (READ, COMPENSATION), "Approval queue": APPROVAL_QUEUE,
-    "Approval rules": (READ, APPROVAL_RULE),
+    "Approval rules": (READ, APPROVAL_RULE), "Complaint statistics": COMPLAINT_REPORT,
 }
 MENU_CATEGORY_OF = {
     "Companies": MENU_ORGANISATION, "Branches": MENU_ORGANISATION,
@@ -99,7 +101,7 @@ MENU_CATEGORY_OF = {
     "Customer-service register": MENU_SERVICE, "Complaints": MENU_SERVICE,
     "Collective cases": MENU_SERVICE, "Register sign-off": MENU_SERVICE,
     "Compensation claims": MENU_SERVICE, "Approval queue": MENU_WORK,
-    "Approval rules": MENU_ADMIN,
+    "Approval rules": MENU_ADMIN, "Complaint statistics": MENU_SERVICE,
 }
 
 # Flask-AppBuilder's own self-service pages every user needs.
@@ -145,12 +147,14 @@ FRONT_DESK_AGENT = (PROPERTY_OFFICER | can(EXPORT, RESIDENT, WORK_ORDER, SERVICE
 CS_SUPERVISOR = FRONT_DESK_AGENT | can(DELETE, RESIDENT) | can(EDIT, WORK_ORDER) \
     | can(EDIT, SERVICE_RECORD, COMPLAINT) | {DEPARTMENT_QUEUE} \
     | can(EXPORT, REVISIT, COMPLAINT)
-CS_CENTRE_MANAGER = CS_SUPERVISOR | can(READ, STAFF_PROFILE) | {APPROVAL_QUEUE} \
+CS_CENTRE_MANAGER = CS_SUPERVISOR | can(READ, STAFF_PROFILE) \
+    | {APPROVAL_QUEUE, COMPLAINT_REPORT} \
     | can(EXPORT, COMPENSATION) | can(READ, APPROVAL_RULE)
 DEPARTMENT_HEAD = TECHNICIAN | can(READ, STAFF_PROFILE) | {DEPARTMENT_QUEUE} \
     | can(EXPORT, WORK_ORDER, REVISIT) \
     | can(READ, COMPENSATION) | can(PRINT, COMPENSATION)  # Marketing's part, R-CO-5
-QUALITY_OFFICER = STAFF | can(READ, AUDIT_LOG, SIGNOFF) | can(EXPORT, RESIDENT, COMPLAINT)
+QUALITY_OFFICER = STAFF | can(READ, AUDIT_LOG, SIGNOFF) | can(EXPORT, RESIDENT, COMPLAINT) \
+    | {COMPLAINT_REPORT}
 OFFICE_DIRECTOR = (CS_CENTRE_MANAGER | DEPARTMENT_HEAD
                    | can(CREATE, BUILDING, UNIT) | can(EDIT, ESTATE, BUILDING, UNIT)
                    | can(EXPORT, ESTATE, BUILDING, UNIT)

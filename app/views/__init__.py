@@ -16,7 +16,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.resident import ResidentApi, ResidentView
     from app.views.service_record import ServiceRecordApi, ServiceRecordView
     from app.views.complaint import (CollectiveCaseApi, CollectiveCaseView, ComplaintApi,
-                                     ComplaintView, RegisterSignOffView)
+                                     ComplaintReportView, ComplaintView, RegisterSignOffView)
     from app.views.compensation import (ApprovalQueueView, ApprovalRuleView,
                                         CompensationClaimApi, CompensationClaimView)
     from app.views.queue import NotificationView, QueueView
@@ -77,6 +77,10 @@ def register_views(appbuilder: AppBuilder) -> None:
         permissions_of[added.class_permission_name] = set(added.base_permissions)
     appbuilder.add_view_no_menu(QueueView())
     appbuilder.add_view_no_menu(RegisterSignOffView())
+    appbuilder.add_view_no_menu(ComplaintReportView())
+    appbuilder.add_link("Complaint statistics", href="/complaint-report/",
+                        label=_l("Complaint statistics"), icon="fa-bar-chart",
+                        category=P.MENU_SERVICE, category_label=_l("Customer service"))
     appbuilder.add_link("Register sign-off", href="/complaint-signoff/",
                         label=_l("Register sign-off"), icon="fa-check-square-o",
                         category=P.MENU_SERVICE, category_label=_l("Customer service"))

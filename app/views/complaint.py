@@ -284,3 +284,35 @@ class RegisterSignOffView(BaseView):
 def _directs(actor: Actor) -> bool:
     """Office directors sign off their offices (R-CP-6); admins may stand in."""
     return actor.is_admin or bool(actor.scope.managed_office_ids)
+
+
+# --- monthly and quarterly statistics (R-CP-8, R-RV-4) ----------------------------------------
+
+class ComplaintReportView(BaseView):
+    """Complaints by class, processing and timeliness rates, revisit rate and the
+    valid-complaint rate: per office for a month, per branch for a quarter."""
+
+    route_base = "/complaint-report"
+    class_permission_name = P.COMPLAINT_STATISTICS
+    method_permission_name = {"index": "read"}
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        from app.models.complaint import CLASSES
+        from app.workflows.complaint_report import (REVISIT_TARGET, VALID_RATE_TARGET, Period,
+                                                    PeriodError, complaint_statistics)
+
+        today = local_now().date()
+        text = request.args.get("period") or f"{today.year}-{today.month:02d}"
+        try:
+            period = Period.parse(text)
+        except PeriodError:
+            flash(_("Write the period as 2026-11 (a month) or 2026-Q4 (a quarter)."), "danger")
+            period = Period.parse(f"{today.year}-{today.month:02d}")
+        rows = complaint_statistics(self.appbuilder.session, Actor.current().scope, period)
+        return self.render_template(
+            "complaint/report.html", title=_("Complaint statistics"), rows=rows,
+            period=period, classes=CLASSES, revisit_target=REVISIT_TARGET,
+            valid_target=VALID_RATE_TARGET)
