@@ -553,3 +553,20 @@ def test_report_periods(text, start, end, quarterly):
     period = Period.parse(text)
     assert (period.start.isoformat(), period.end.isoformat(), period.quarterly) == (
         start, end, quarterly)
+
+
+def test_admin_chooses_the_companys_complaint_procedure(app, world, as_user, seeded):
+    """RULES.md §5: the presets are selectable per company, in the UI, without code."""
+    company = seeded.scalar(select(Company))
+    company_id = company.id
+    admin = as_user("admin")
+    token = csrf_token(admin, f"/companyview/edit/{company_id}")
+    response = admin.post(f"/companyview/edit/{company_id}", data={
+        "csrf_token": token, "name": "Test Property Co", "hotline": "400-000-0000",
+        "complaint_policy": "vanke"})
+    assert response.status_code == 302
+    seeded.expire_all()
+    assert seeded.get(Company, company_id).complaint_policy == "vanke"
+    with app.test_request_context():
+        doc = _classified(seeded, world, GENERAL, RECEIVED)
+        assert _due(seeded, doc, "cp.general") == datetime(2026, 10, 8, 16, 30)

@@ -53,6 +53,10 @@ class Company(TimestampMixin, Model):
     complaint_policy = Column(String(20), nullable=False, default="default",
                               server_default="default")
 
+    @property
+    def complaint_policy_label(self) -> str:
+        return choice_label(COMPLAINT_POLICIES, self.complaint_policy)
+
     def __repr__(self) -> str:
         return self.name
 

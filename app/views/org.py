@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields import BooleanField, SelectField
 
 from app.models import Branch, Building, Company, Department, Estate, Office, Unit
-from app.models.org import DEPARTMENT_KINDS, ESTATE_KINDS, REGIONS, SCRIPTS
+from app.models.org import COMPLAINT_POLICIES, DEPARTMENT_KINDS, ESTATE_KINDS, REGIONS, SCRIPTS
 from app.security import permissions as P
 from app.views.base import ScopedModelRestApi, ScopedModelView, scoped
 
@@ -18,6 +18,8 @@ LABELS = {
     "move_in_date": _l("Move-in date"), "household_count": _l("Households"),
     "floors": _l("Floors"), "number": _l("Unit number"), "floor": _l("Floor"),
     "area_m2": _l("Area (m²)"), "occupied": _l("Occupied"),
+    "complaint_policy": _l("Complaint procedure"),
+    "complaint_policy_label": _l("Complaint procedure"),
 }
 
 
@@ -32,8 +34,16 @@ def choice_field(label, mapping: dict) -> SelectField:
 class CompanyView(ScopedModelView):
     datamodel = scoped(Company)
     class_permission_name = P.COMPANY
-    list_columns = ["name", "hotline"]
-    add_columns = edit_columns = show_columns = ["name", "hotline"]
+    list_columns = ["name", "hotline", "complaint_policy_label"]
+    add_columns = edit_columns = ["name", "hotline", "complaint_policy"]
+    show_columns = ["name", "hotline", "complaint_policy_label"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "complaint_policy": choice_field(_l("Complaint procedure"), COMPLAINT_POLICIES),
+    }
+    description_columns = {
+        "complaint_policy": _l("The complaint deadlines the company works to (RULES.md §5): "
+                               "the standard procedure or one of the presets."),
+    }
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Companies")
 
