@@ -47,3 +47,17 @@ def choice_label(choices: dict, value: str | None) -> str:
         return ""
     label = choices.get(value)
     return str(label) if label is not None else value
+
+
+class DocumentMixin:
+    """What every workflow document shows of itself: its state in the reader's language
+    (from its workflow declaration) and its form number."""
+
+    @property
+    def state_label(self) -> str:
+        from app.workflows.engine import workflow_of
+
+        return workflow_of(self).state_label(self.state)
+
+    def __repr__(self) -> str:
+        return self.number or f"#{self.id}"

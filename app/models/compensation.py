@@ -21,7 +21,7 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBin
                         Numeric, String, Text, or_, select)
 from sqlalchemy.orm import relationship
 
-from app.models.base import TimestampMixin, choice_label
+from app.models.base import DocumentMixin, TimestampMixin, choice_label
 from app.models.complaint import Complaint
 from app.models.org import Department, Estate
 
@@ -39,7 +39,7 @@ EVIDENCE_KINDS = {"evidence": _l("Evidence"), "acknowledgement": _l("Written ack
 MONEY = Numeric(12, 2)
 
 
-class CompensationClaim(TimestampMixin, Model):
+class CompensationClaim(DocumentMixin, TimestampMixin, Model):
     __tablename__ = "compensation_claim"
     __workflow__ = "compensation"
 
@@ -128,21 +128,12 @@ class CompensationClaim(TimestampMixin, Model):
         )
 
     @property
-    def state_label(self) -> str:
-        from app.workflows.compensation import COMPENSATION
-
-        return COMPENSATION.state_label(self.state)
-
-    @property
     def kind_label(self) -> str:
         return choice_label(CLAIM_KINDS, self.kind)
 
     @property
     def liability_label(self) -> str:
         return choice_label(LIABILITIES, self.liability)
-
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"
 
 
 class CompensationEvidence(Model):

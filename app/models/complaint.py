@@ -17,7 +17,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Inte
                         String, Table, Text, UniqueConstraint, or_)
 from sqlalchemy.orm import relationship
 
-from app.models.base import TimestampMixin, choice_label, local_now
+from app.models.base import DocumentMixin, TimestampMixin, choice_label, local_now
 from app.models.org import Department, Estate, Office, Unit
 from app.models.resident import Resident
 
@@ -56,7 +56,7 @@ MAJOR_CRITERIA = {
 ASSIST_SCOPES = {"inside": _l("Inside the estate"), "outside": _l("Outside the estate")}
 
 
-class Complaint(TimestampMixin, Model):
+class Complaint(DocumentMixin, TimestampMixin, Model):
     """One complaint, from registration to the customer's satisfaction (R-CP-7)."""
 
     __tablename__ = "complaint"
@@ -148,12 +148,6 @@ class Complaint(TimestampMixin, Model):
         )
 
     @property
-    def state_label(self) -> str:
-        from app.workflows.complaint import COMPLAINT
-
-        return COMPLAINT.state_label(self.state)
-
-    @property
     def class_label(self) -> str:
         return choice_label(CLASSES, self.complaint_class)
 
@@ -174,9 +168,6 @@ class Complaint(TimestampMixin, Model):
         codes = [c for c in (self.major_criteria or "").split(",") if c]
         return "; ".join(choice_label(MAJOR_CRITERIA, c) for c in codes)
 
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"
-
 
 collective_members = Table(
     "collective_case_complaint", Model.metadata,
@@ -187,7 +178,7 @@ collective_members = Table(
 )
 
 
-class CollectiveCase(TimestampMixin, Model):
+class CollectiveCase(DocumentMixin, TimestampMixin, Model):
     """Complaints of five or more households of one estate on the same matter within the
     configured window, proposed as one collective (major) case (R-CP-4 e); a supervisor
     confirms or dismisses the proposal."""
@@ -220,17 +211,8 @@ class CollectiveCase(TimestampMixin, Model):
             | cls.estate.has(Estate.office_id.in_(scope.managed_office_ids)))
 
     @property
-    def state_label(self) -> str:
-        from app.workflows.complaint import COLLECTIVE
-
-        return COLLECTIVE.state_label(self.state)
-
-    @property
     def matter_label(self) -> str:
         return choice_label(MATTERS, self.matter)
-
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"
 
 
 class RegisterSignOff(Model):

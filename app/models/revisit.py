@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, or_
 from sqlalchemy.orm import relationship
 
-from app.models.base import TimestampMixin, choice_label
+from app.models.base import DocumentMixin, TimestampMixin, choice_label
 from app.models.org import Department, Estate, Unit
 from app.models.work_order import SATISFACTION, WorkOrder
 
@@ -28,7 +28,7 @@ REVISIT_ROLES = {"office_director": _l("Office director"),
                  "cs_supervisor": _l("CS supervisor"), "repair_lead": _l("Repair lead")}
 
 
-class Revisit(TimestampMixin, Model):
+class Revisit(DocumentMixin, TimestampMixin, Model):
     __tablename__ = "revisit"
     __workflow__ = "revisit"
 
@@ -79,12 +79,6 @@ class Revisit(TimestampMixin, Model):
         )
 
     @property
-    def state_label(self) -> str:
-        from app.workflows.revisit import REVISIT
-
-        return REVISIT.state_label(self.state)
-
-    @property
     def assigned_role_label(self) -> str:
         return choice_label(REVISIT_ROLES, self.assigned_role)
 
@@ -96,11 +90,8 @@ class Revisit(TimestampMixin, Model):
     def mode_label(self) -> str:
         return choice_label(MODES, self.mode)
 
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"
 
-
-class RectificationNotice(TimestampMixin, Model):
+class RectificationNotice(DocumentMixin, TimestampMixin, Model):
     """Written rectification notice (整改通知) to the technician, due within 24 hours."""
 
     __tablename__ = "rectification_notice"
@@ -138,12 +129,3 @@ class RectificationNotice(TimestampMixin, Model):
                 | cls.estate.has(Estate.office_id.in_(scope.managed_office_ids))),
             cls.technician_id.in_(scope.me), cls.issued_by_id.in_(scope.me),
         )
-
-    @property
-    def state_label(self) -> str:
-        from app.workflows.revisit import RECTIFICATION
-
-        return RECTIFICATION.state_label(self.state)
-
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, or_
 from sqlalchemy.orm import relationship
 
-from app.models.base import TimestampMixin, choice_label, local_now
+from app.models.base import DocumentMixin, TimestampMixin, choice_label, local_now
 from app.models.complaint import CONTACT_SOURCES, Complaint
 from app.models.org import Department, Estate, Unit
 from app.models.resident import Resident
@@ -31,7 +31,7 @@ RECORD_KINDS = {
 }
 
 
-class ServiceRecord(TimestampMixin, Model):
+class ServiceRecord(DocumentMixin, TimestampMixin, Model):
     """One entry of the customer-service register."""
 
     __tablename__ = "service_record"
@@ -103,18 +103,9 @@ class ServiceRecord(TimestampMixin, Model):
             cls.estate.has(Estate.office_id.in_(scope.managed_office_ids)))
 
     @property
-    def state_label(self) -> str:
-        from app.workflows.service_record import SERVICE_RECORD
-
-        return SERVICE_RECORD.state_label(self.state)
-
-    @property
     def kind_label(self) -> str:
         return choice_label(RECORD_KINDS, self.kind)
 
     @property
     def source_label(self) -> str:
         return choice_label(CONTACT_SOURCES, self.source)
-
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"

@@ -13,7 +13,7 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, L
                         Numeric, String, Text, or_)
 from sqlalchemy.orm import relationship
 
-from app.models.base import TimestampMixin, choice_label, local_now
+from app.models.base import DocumentMixin, TimestampMixin, choice_label, local_now
 from app.models.org import Department, Estate, Unit
 from app.models.resident import Resident
 
@@ -44,7 +44,7 @@ SATISFACTION = {
 }
 
 
-class WorkOrder(TimestampMixin, Model):
+class WorkOrder(DocumentMixin, TimestampMixin, Model):
     """One repair job. Visible to the estate's staff of the handling (engineering) and the
     registering (customer service) department, and to the technician it is dispatched to."""
 
@@ -147,21 +147,12 @@ class WorkOrder(TimestampMixin, Model):
         return choice_label(SOURCES, self.source)
 
     @property
-    def state_label(self) -> str:
-        from app.workflows.work_order import WORK_ORDER
-
-        return WORK_ORDER.state_label(self.state)
-
-    @property
     def satisfaction_label(self) -> str:
         return choice_label(SATISFACTION, self.satisfaction)
 
     @property
     def payment_method_label(self) -> str:
         return choice_label(PAYMENT_METHODS, self.payment_method)
-
-    def __repr__(self) -> str:
-        return self.number or f"#{self.id}"
 
 
 class WorkOrderPhoto(Model):
