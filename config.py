@@ -22,9 +22,34 @@ def _database_url(default: str) -> str:
     return url
 
 
+MIN_SECRET_LENGTH = 32
+# Keys that were ever written in this repository: never accepted in production.
+PUBLISHED_KEYS = frozenset({"dev-only-not-secret", "test-secret-key"})
+
+
+def instance_secret_key(folder: Path | None = None) -> str:
+    """A random key generated once per machine and kept in instance/ (not in git), so a
+    development server never signs cookies with a key anyone can read."""
+    import secrets
+
+    path = (folder or BASE_DIR / "instance") / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= MIN_SECRET_LENGTH and key not in PUBLISHED_KEYS:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
 class BaseConfig:
     APP_NAME = "Property Service Desk"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Never a constant: production takes it from the environment (checked at start),
+    # development generates one per machine and keeps it in instance/ (see secret_key()).
+    SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'app.db'}")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -54,13 +79,22 @@ class BaseConfig:
     PASSWORD_HASH_METHOD = "scrypt"
     FAB_PASSWORD_HASH_METHOD = "scrypt"
 
-    # Account lockout and login rate limit.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    # Login rate limit per client address (the form and the API alike).
     AUTH_RATE_LIMITED = True
     AUTH_RATE_LIMIT = "10 per minute"
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Worker-local counters are only right with one worker process; production uses Redis
+    # unless the deployment says it runs a single worker.
+    RATELIMIT_SINGLE_WORKER = os.environ.get("RATELIMIT_SINGLE_WORKER", "") == "1"
+    # Failed sign-ins: after this many from one address for one account, that address
+    # waits before trying that account again, twice as long after each further failure.
+    # Nobody else is affected, so a stranger cannot lock a colleague out.
+    LOGIN_THROTTLE_AFTER = 5
+    LOGIN_THROTTLE_FIRST_SECONDS = 30
+    LOGIN_THROTTLE_MAX_SECONDS = 15 * 60
+    # Clients behind this many reverse proxies: their address comes from X-Forwarded-For.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY = True
@@ -98,6 +132,10 @@ class BaseConfig:
 class DevelopmentConfig(BaseConfig):
     DEBUG = False
 
+    @classmethod
+    def check(cls) -> None:
+        cls.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret_key()
+
 
 class TestConfig(BaseConfig):
     TESTING = True
@@ -120,13 +158,21 @@ class ProductionConfig(BaseConfig):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with a missing or default secret (security baseline)."""
+        """Refuse to start without a real secret or with per-worker rate-limit counters."""
         key = os.environ.get("SECRET_KEY", "")
-        if not key or key == BaseConfig.SECRET_KEY or len(key) < 32:
+        if len(key) < MIN_SECRET_LENGTH or key in PUBLISHED_KEYS:
             raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 32 characters in production"
-            )
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                "characters in production, e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'")
         cls.SECRET_KEY = key
+        storage = os.environ.get("RATELIMIT_STORAGE_URI", cls.RATELIMIT_STORAGE_URI)
+        if storage.startswith("memory://") and not cls.RATELIMIT_SINGLE_WORKER \
+                and os.environ.get("RATELIMIT_SINGLE_WORKER", "") != "1":
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI must name a shared store in production "
+                "(redis://host:6379/0), or set RATELIMIT_SINGLE_WORKER=1 for one worker")
+        cls.RATELIMIT_STORAGE_URI = storage
 
 
 CONFIGS = {

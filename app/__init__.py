@@ -85,6 +85,17 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         appbuilder.post_init()
 
     install_audit_listener()
+    from app import health
+    from app.security import api_csrf, sessions
+
+    sessions.install(app)
+    api_csrf.install(app)
+    health.install(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
     from app.security.names import install as install_names
 
     install_names()
@@ -92,6 +103,10 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from app.commands import register_commands
 
     register_commands(app)
+
+    from app.security.input_guard import install as install_input_guard
+
+    install_input_guard(app)  # 400/404 for input no view can store or look up
 
     @app.after_request
     def _security_headers(response):

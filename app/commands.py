@@ -67,3 +67,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(calendar_cli)
     app.cli.add_command(sla_cli)
+    from app.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -175,3 +175,22 @@ def api_as(app: Flask) -> Callable[[str], FlaskClient]:
         return _ApiClient(response.json["access_token"])
 
     return make
+
+
+def edit_form_token(client: FlaskClient, path: str) -> dict[str, str]:
+    """The hidden fields an edit page posts back: the CSRF token and the version of the
+    record the person saw (a save without it is refused as stale)."""
+    page = client.get(path).get_data(as_text=True)
+    fields = {"csrf_token": csrf_token(client, path)}
+    match = re.search(r'name="row_version"[^>]*value="([^"]*)"', page) or re.search(
+        r'value="([^"]*)"[^>]*name="row_version"', page)
+    assert match, f"no row version on {path}"
+    fields["row_version"] = match.group(1)
+    return fields
+
+
+def put_versioned(api, url: str, body: dict):
+    """PUT as a client does: read the record's ETag first, send it back in If-Match."""
+    read = api.get(url)
+    assert read.status_code == 200, read.get_data(as_text=True)
+    return api.put(url, json=body, headers={"If-Match": read.headers["ETag"]})

@@ -322,9 +322,11 @@ def test_admin_edits_and_resolves_through_the_pages(app, world, as_user, seeded)
 
     admin = as_user("admin")
     row = day_row(seeded, MAINLAND, date(2026, 10, 9))
-    token = csrf_token(admin, f"/calendardayview/edit/{row.id}")
+    from tests.conftest import edit_form_token
+
+    hidden = edit_form_token(admin, f"/calendardayview/edit/{row.id}")
     response = admin.post(f"/calendardayview/edit/{row.id}",
-                          data={"csrf_token": token, "name": "公司假日"})  # box unticked
+                          data={**hidden, "name": "公司假日"})  # box unticked
     assert response.status_code == 302
     seeded.expire_all()
     row = day_row(seeded, MAINLAND, date(2026, 10, 9))

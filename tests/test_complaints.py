@@ -560,9 +560,11 @@ def test_admin_chooses_the_companys_complaint_procedure(app, world, as_user, see
     company = seeded.scalar(select(Company))
     company_id = company.id
     admin = as_user("admin")
-    token = csrf_token(admin, f"/companyview/edit/{company_id}")
+    from tests.conftest import edit_form_token
+
+    hidden = edit_form_token(admin, f"/companyview/edit/{company_id}")
     response = admin.post(f"/companyview/edit/{company_id}", data={
-        "csrf_token": token, "name": "Test Property Co", "hotline": "400-000-0000",
+        **hidden, "name": "Test Property Co", "hotline": "400-000-0000",
         "complaint_policy": "vanke"})
     assert response.status_code == 302
     seeded.expire_all()

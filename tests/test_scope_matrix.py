@@ -180,7 +180,9 @@ def test_api_posted_fk_refused(app, world, api, res):
 def test_api_moving_own_row_to_other_office_refused(app, world, api, res):
     own_rows = api.get(f"/api/v1/{res.api}/?q=(page_size:100)").json["result"]
     pk = own_rows[0]["id"]
-    response = api.put(f"/api/v1/{res.api}/{pk}", json={res.fk: getattr(world, res.fk_b)})
+    from tests.conftest import put_versioned
+
+    response = put_versioned(api, f"/api/v1/{res.api}/{pk}", {res.fk: getattr(world, res.fk_b)})
     assert response.status_code == 400
     row = app.appbuilder.session.get(res.model, pk)
     app.appbuilder.session.refresh(row)

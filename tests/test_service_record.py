@@ -735,10 +735,12 @@ def test_scope_api_get_put_delete(app, world, api_as, seeded, rows):
     assert snapshot(seeded, pk) == before
     # Moving one's own entry to office B: the estate is not editable at all.
     mine = rows["a"]
-    moved = api.put(f"{API}{mine}", json={"estate": world.estate_b})
+    from tests.conftest import put_versioned
+
+    moved = put_versioned(api, f"{API}{mine}", {"estate": world.estate_b})
     assert moved.status_code in (400, 422)  # an unknown field for this API
     assert fresh(seeded, mine).estate_id == world.estate_a
-    edited = api.put(f"{API}{mine}", json={"content": "Corrected by the supervisor"})
+    edited = put_versioned(api, f"{API}{mine}", {"content": "Corrected by the supervisor"})
     assert edited.status_code == 200, edited.get_data(as_text=True)
 
 

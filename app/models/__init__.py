@@ -3,6 +3,7 @@
 # process that never builds the app (a scheduler calling deadlines.tick) can map them.
 import flask_appbuilder.security.sqla.models  # noqa: F401
 from app.models.audit import AuditLog
+from app.models.auth import LoginFailure, RevokedCredential
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
 from app.models.compensation import ApprovalRule, CompensationClaim, CompensationEvidence
 from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
@@ -19,6 +20,6 @@ from app.models.workflow import (DeadlinePolicy, DeadlineTimer, Escalation, Form
 __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "CollectiveCase", "CompensationClaim",
            "CompensationEvidence", "Complaint", "RegisterSignOff", "ServiceRecord", "Branch", "Building", "CalendarDay", "CalendarSettings",
            "Company", "DeadlinePolicy", "DeadlineTimer", "Department", "Escalation", "Estate",
-           "FormCounter", "Notification", "Office", "RectificationNotice", "Resident",
-           "Revisit", "Setting", "StaffProfile", "Unit", "WorkOrder", "WorkOrderPhoto",
+           "FormCounter", "LoginFailure", "Notification", "Office", "RectificationNotice", "Resident",
+           "Revisit", "RevokedCredential", "Setting", "StaffProfile", "Unit", "WorkOrder", "WorkOrderPhoto",
            "WorkflowHistory"]

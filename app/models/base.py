@@ -13,6 +13,7 @@ A model that declares neither is refused by the scoped data interface.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Column, DateTime
 
@@ -61,3 +62,27 @@ class DocumentMixin:
 
     def __repr__(self) -> str:
         return self.number or f"#{self.id}"
+
+
+def row_version(item: Any) -> str:
+    """The version of a row as an edit form or an ETag carries it.
+
+    Documents count their versions (`version_id_col`); other rows are versioned by a digest
+    of their stored values, so any committed change makes an older form or ETag stale.
+    """
+    import hashlib
+
+    from sqlalchemy import inspect as sa_inspect
+
+    mapper = sa_inspect(type(item))
+    if mapper.version_id_col is not None:
+        return f"v{getattr(item, mapper.get_property_by_column(mapper.version_id_col).key)}"
+    state = sa_inspect(item)
+    parts = []
+    for attr in mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        # The committed value: what the database holds, not a half-posted form.
+        value = (history.deleted or history.unchanged or history.added or [None])[0] \
+            if history.has_changes() else getattr(item, attr.key)
+        parts.append(f"{attr.key}={value!r}")
+    return "h" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

@@ -41,6 +41,7 @@ MONEY = Numeric(12, 2)
 
 class CompensationClaim(DocumentMixin, TimestampMixin, Model):
     __tablename__ = "compensation_claim"
+    masked_columns = {"claimant_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "compensation"
 
     id = Column(Integer, primary_key=True)

@@ -60,6 +60,9 @@ class Complaint(DocumentMixin, TimestampMixin, Model):
     """One complaint, from registration to the customer's satisfaction (R-CP-7)."""
 
     __tablename__ = "complaint"
+    time_windows = {"event_time": "past", "received_at": "past", "agreed_reply_at": "ahead",
+                    "customer_requested_by": "ahead", "site_visit_at": "ahead"}
+    masked_columns = {"complainant_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "complaint"
     __table_args__ = (Index("ix_complaint_collective", "estate_id", "matter", "received_at"),)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import relationship
 
 from app.models.base import TimestampMixin, choice_label
 from app.models.org import Building, Unit
+from app.security.privacy import mask_phone
 
 if TYPE_CHECKING:
     from app.security.scope import Scope
@@ -22,21 +23,11 @@ RELATIONS = {
 }
 
 
-def mask_phone(phone: str | None) -> str:
-    """138****5678: enough to confirm a caller, not enough to call (R-RES-2)."""
-    if not phone:
-        return ""
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    head = 3 if len(digits) >= 10 else 1
-    return digits[:head] + "*" * (len(digits) - head - 4) + digits[-4:]
-
-
 class Resident(TimestampMixin, Model):
     """A person living in or trading from a unit. Personal data: see R-RES-2."""
 
     __tablename__ = "resident"
+    masked_columns = {"phone": "phone"}  # R-RES-2, see app.security.privacy
 
     id = Column(Integer, primary_key=True)
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False, index=True)

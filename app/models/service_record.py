@@ -35,6 +35,8 @@ class ServiceRecord(DocumentMixin, TimestampMixin, Model):
     """One entry of the customer-service register."""
 
     __tablename__ = "service_record"
+    time_windows = {"received_at": "past", "reply_due_at": "ahead"}  # app.security.bounds
+    masked_columns = {"contact_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "service_record"
 
     id = Column(Integer, primary_key=True)

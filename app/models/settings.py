@@ -25,6 +25,13 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
         Decimal("48"), _l("Collective complaint: window (hours)"), "R-CP-4"),
     "complaint.upgrade_after_months": (
         Decimal("1"), _l("Responsible complaint upgraded to major after (months)"), "R-CP-4"),
+    # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
+    "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
+                              None),
+    "input.earliest_year": (Decimal("2000"), _l("Earliest year a date may have"), None),
+    "input.ahead_days": (Decimal("366"),
+                         _l("Promised and requested times: at most this many days ahead"),
+                         None),
 }
 
 

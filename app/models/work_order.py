@@ -49,6 +49,8 @@ class WorkOrder(DocumentMixin, TimestampMixin, Model):
     registering (customer service) department, and to the technician it is dispatched to."""
 
     __tablename__ = "work_order"
+    time_windows = {"reported_at": "past", "appointment_at": "ahead"}  # app.security.bounds
+    masked_columns = {"contact_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "work_order"
     __table_args__ = (Index("ix_work_order_queue", "estate_id", "state"),)
 

@@ -135,12 +135,12 @@ class _Helpers:
         return self.text(name)
 
     def phone(self, value: Any) -> str:
-        """In full for those allowed to see it, else masked (R-RES-2)."""
-        from app.models.resident import mask_phone
+        """In full for those allowed to see it, else masked (R-RES-2, app.security.privacy)."""
+        from app.security.privacy import reveal
 
         if _blank(value):
             return ""
-        return str(value) if self.full_phone else mask_phone(str(value))
+        return str(reveal("phone", str(value), can=lambda _perm: self.full_phone))
 
     def unit(self, unit: Any) -> str:
         if _blank(unit):
@@ -214,9 +214,9 @@ def _check_scope(docs: Sequence[Any], actor: Any) -> None:
 
 
 def _full_phone(actor: Any) -> bool:
-    from app.security import permissions as P
+    from app.security.privacy import viewer_sees
 
-    return actor.can(*P.SEE_FULL_PHONE)
+    return viewer_sees("phone", can=lambda perm: actor.can(*perm))
 
 
 # --- rendering ---------------------------------------------------------------------------

@@ -1,13 +1,19 @@
-"""Security manager: account lockout on top of FAB's database authentication."""
+"""Security manager: sign-in throttling, revocable sessions and tokens, and API sign-in
+answers that say what went wrong without leaking anything."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timezone
 
-from flask import current_app, flash, has_request_context
+from flask import current_app, flash, g, has_request_context, jsonify, request
+from flask_appbuilder.api import BaseApi, expose, safe
+from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_babel import gettext as _
+from flask_jwt_extended import decode_token, get_jwt, jwt_required
 from sqlalchemy import inspect
+
+from app.security import sessions, throttle
 
 
 def schema_ready(engine) -> bool:
@@ -15,12 +21,85 @@ def schema_ready(engine) -> bool:
     return "ab_permission_view" in inspect(engine).get_table_names()
 
 
-class SecurityManager(FabSecurityManager):
-    """Locks an account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES failures in a row.
+def _token_expiry(claims: dict) -> datetime:
+    return datetime.fromtimestamp(claims["exp"], tz=timezone.utc).replace(tzinfo=None)
 
-    FAB already counts failures (fail_login_count) and stamps changed_on on each one; the
-    lock lifts by itself when the window has passed, and a success resets the count.
-    """
+
+def _throttled_message(seconds: int) -> str:
+    return _("Too many failed sign-ins for this account from your address. "
+             "Try again in %(n)d seconds.", n=seconds)
+
+
+class SecurityApi(FabSecurityApi):
+    """FAB's API sign-in, answering 429 while an address is throttled, plus sign-out."""
+
+    @expose("/login", methods=["POST"])
+    @safe
+    def login(self):
+        payload = request.get_json(silent=True)
+        if isinstance(payload, dict) and isinstance(payload.get("username"), str):
+            wait = throttle.wait_seconds(self.appbuilder.session, payload["username"],
+                                         throttle.client_address())
+            if wait:
+                response = self.response(429, message=_throttled_message(wait))
+                response.headers["Retry-After"] = str(wait)
+                return response
+        return super().login()
+
+    @expose("/logout", methods=["POST"])
+    @jwt_required(verify_type=False)
+    def logout(self):
+        """Revoke the token sent (and a refresh token given as `refresh_token`).
+        ---
+        post:
+          description: Sign out. The access token sent, and a refresh token given in the
+            body, stop working at once.
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    refresh_token:
+                      type: string
+          responses:
+            200:
+              description: Signed out
+            401:
+              $ref: '#/components/responses/401'
+        """
+        session = self.appbuilder.session
+        claims = get_jwt()
+        user_id = int(claims["sub"]) if str(claims.get("sub", "")).isdigit() else None
+        sessions.revoke(session, claims["jti"], claims.get("type", "access"), user_id,
+                        _token_expiry(claims))
+        body = request.get_json(silent=True)
+        refresh = body.get("refresh_token") if isinstance(body, dict) else None
+        if isinstance(refresh, str) and refresh:
+            try:
+                other = decode_token(refresh)
+            except Exception:  # noqa: BLE001 - any undecodable token is simply refused
+                return self.response_400(message=_("The refresh token is not valid."))
+            if other.get("sub") != claims.get("sub"):
+                return self.response_400(message=_("The refresh token is not valid."))
+            sessions.revoke(session, other["jti"], other.get("type", "refresh"), user_id,
+                            _token_expiry(other))
+        from app.audit import record_event
+
+        user = self.appbuilder.sm.get_user_by_id(user_id) if user_id else None
+        record_event("logout", table_name="ab_user", row_id=user_id or "",
+                     actor=(user_id, getattr(user, "username", "")),
+                     record_name=str(user)[:200] if user else None, session=session)
+        # record_event commits: the revocations and the audit entry, the request's one unit.
+        return self.response(200, message=_("Signed out."))
+
+
+class SecurityManager(FabSecurityManager):
+    """Database sign-in with throttling per account and client address (see throttle),
+    rate-limited sign-in for the form and the API alike, and revocable credentials."""
+
+    security_api = SecurityApi
 
     def _create_db(self) -> None:
         # Migrations own the schema (FAB's create_all would race Alembic on a fresh
@@ -28,18 +107,51 @@ class SecurityManager(FabSecurityManager):
         if schema_ready(self.session.get_bind(mapper=None, clause=None)):
             BaseSecurityManager.create_db(self)
 
-    def is_locked_out(self, user) -> bool:
-        limit = current_app.config.get("LOGIN_MAX_FAILURES", 5)
-        window = timedelta(minutes=current_app.config.get("LOGIN_LOCKOUT_MINUTES", 15))
-        if (user.fail_login_count or 0) < limit or user.changed_on is None:
-            return False
-        return datetime.now() - user.changed_on < window
+    def register_views(self) -> None:
+        super().register_views()
+        api = next((a for a in self.appbuilder.baseviews if isinstance(a, SecurityApi)), None)
+        if self.is_auth_limited and api is not None and api.blueprint is not None:
+            # FAB limits only the sign-in form; the API sign-in answers the same guesses.
+            self.limiter.limit(self.auth_rate_limit, methods=["POST"])(api.blueprint)
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+
+        def unauthorized(reason: str):  # noqa: ARG001 - reasons stay on the server
+            return jsonify(message=_("Sign in again: the token is missing, invalid, "
+                                     "expired or signed out.")), 401
+
+        jwt_manager.invalid_token_loader(unauthorized)
+        jwt_manager.unauthorized_loader(unauthorized)
+        jwt_manager.expired_token_loader(lambda _header, _data: unauthorized("expired"))
+        jwt_manager.revoked_token_loader(lambda _header, _data: unauthorized("revoked"))
+        jwt_manager.user_lookup_error_loader(lambda _header, _data: unauthorized("user"))
+        jwt_manager.token_in_blocklist_loader(
+            lambda _header, data: sessions.is_revoked(self.appbuilder.session,
+                                                      data.get("jti")))
+        return jwt_manager
 
     def auth_user_db(self, username, password):
-        user = self.find_user(username=username) if username else None
-        if user is not None and self.is_locked_out(user):
-            if has_request_context():
-                flash(_("Too many failed logins. This account is locked for %(n)d minutes.",
-                        n=current_app.config.get("LOGIN_LOCKOUT_MINUTES", 15)), "danger")
-            return None
-        return super().auth_user_db(username, password)
+        from app.audit import record_event, record_login  # who signed in, or failed to
+
+        addr = throttle.client_address()
+        session = self.session
+        if isinstance(username, str) and username:
+            wait = throttle.wait_seconds(session, username, addr)
+            if wait:
+                if has_request_context() and not request.path.startswith("/api/"):
+                    flash(_throttled_message(wait), "danger")
+                g.login_throttled = wait
+                record_event("login_failed", table_name="ab_user",
+                             actor=(None, username[:256]),
+                             changes={"login": username[:256], "throttled_seconds": wait})
+                return None
+        user = super().auth_user_db(username, password)
+        if isinstance(username, str) and username:
+            if user is None:
+                throttle.record_failure(session, username, addr)
+            else:
+                throttle.clear(session, username, addr)
+        # Commits the throttle bookkeeping with the audit entry: the sign-in request's
+        # unit of work.
+        return record_login(username, user)

@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any, Callable
 
 from flask import Response, abort, flash, g, redirect, request
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
+from wtforms.fields import HiddenField
 
+from app.models.base import row_version
 from app.security import permissions as P
+from app.security import privacy
+from app.security.bounds import check_bounds
 from app.security.scope import ScopedInterface, check_related_in_scope
+from app.views.api_schema import BoundedSchemaConverter
+
+def stale_message() -> str:
+    return _("Someone else changed this record after you opened it. Nothing was saved: "
+             "your entries are still in the form. Reload the record to see their changes, "
+             "then save again.")
+
+
+def lock_and_version(session: Any, item: Any) -> str:
+    """Re-read the row, locked until the request commits (PostgreSQL), and return its
+    current version: the check and the write see the same row."""
+    session.refresh(item, with_for_update=True)
+    return row_version(item)
 
 
 def display_value(value: Any) -> Any:
@@ -58,6 +78,15 @@ class ScopedModelView(ModelView):
             columns |= set(fieldset.get("fields", []))
         self.formatters_columns = {**{c: display_value for c in columns},
                                    **(self.formatters_columns or {})}
+        # Private columns read as the viewer may read them, on every page and export.
+        for column, kind in privacy.masked_columns(self.datamodel.obj).items():
+            shown = self.formatters_columns.get(column, display_value)
+            self.formatters_columns[column] = (
+                lambda value, kind=kind, shown=shown: shown(privacy.reveal(kind, value)))
+        if self.edit_form is not None:
+            # The version the person saw travels with the form (no lost updates).
+            self.edit_form = type(self.edit_form.__name__, (self.edit_form,),
+                                  {"row_version": HiddenField()})
 
     # --- writes: posted references must stay inside scope -----------------------------
     def _add(self):
@@ -86,6 +115,7 @@ class ScopedModelView(ModelView):
                     flash(error.message, "danger")
                 except BadRequest as error:
                     self.datamodel.session.rollback()
+                    self._form_errors(form, getattr(error, "errors", None) or {})
                     flash(str(error.description), "danger")
                 except IntegrityError:
                     self.datamodel.session.rollback()
@@ -112,14 +142,90 @@ class ScopedModelView(ModelView):
 
     def pre_add(self, item: Any) -> None:
         check_related_in_scope(item)
+        check_bounds(item, self.label_columns)
 
     def pre_update(self, item: Any) -> None:
         check_related_in_scope(item)
+        check_bounds(item, self.label_columns)
+
+    # --- edits: the version the person saw, their input kept on any refusal -----------
+    def _edit(self, pk):
+        """FAB's edit with three differences: a stale version is refused (409) instead of
+        overwriting a colleague's save; a refusal shows the form again with the person's
+        input; private values the person sees masked are shown masked and kept as stored
+        unless the person types a new one."""
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        hidden = privacy.hidden_columns(item)
+        session = self.datamodel.session
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                seen = form.row_version.data
+                if not seen or seen != lock_and_version(session, item):
+                    g.edit_status = 409
+                    flash(stale_message(), "danger")
+                    form.row_version.data = seen
+                else:
+                    for column in hidden & set(form.data):
+                        field = getattr(form, column)
+                        masked = privacy.reveal_column(item, column, getattr(item, column))
+                        if field.data == masked:
+                            field.data = getattr(item, column)  # unchanged: keep it
+                    if self._save_edit(form, item):
+                        return None
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+            form.row_version.data = row_version(item)
+            for column in hidden & set(form.data):
+                getattr(form, column).data = privacy.reveal_column(item, column,
+                                                                   getattr(item, column))
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        return self._get_related_views_widgets(item, filters={}, orders=get_order_args(),
+                                               pages={}, page_sizes={}, widgets=widgets)
+
+    def _save_edit(self, form: Any, item: Any) -> bool:
+        from app.workflows.engine import WorkflowError
+
+        session = self.datamodel.session
+        try:
+            form.populate_obj(item)
+            self.pre_update(item)
+            self.datamodel.edit(item)
+        except WorkflowError as error:
+            session.rollback()
+            self._form_errors(form, error.errors)
+            flash(error.message, "danger")
+        except BadRequest as error:
+            session.rollback()
+            self._form_errors(form, getattr(error, "errors", None) or {})
+            flash(str(error.description), "danger")
+        except (IntegrityError, DatabaseException) as error:
+            session.rollback()
+            if isinstance(getattr(error, "__cause__", None), StaleDataError):
+                g.edit_status = 409
+                flash(stale_message(), "danger")
+            else:
+                flash(_("This record duplicates an existing one or misses a required "
+                        "link. Check the highlighted values."), "danger")
+        else:
+            self.post_update(item)
+            flash(self.edit_row_message, "success")
+            return True
+        return False
 
     def _status_on_invalid_post(self, response: Any) -> Any:
         """A POST that did not save answers 400 with the form and the user's input."""
         if request.method == "POST" and isinstance(response, str):
-            return Response(response, status=400, mimetype="text/html")
+            return Response(response, status=g.pop("edit_status", 400), mimetype="text/html")
         return response
 
     @expose("/add", methods=["GET", "POST"])
@@ -131,6 +237,32 @@ class ScopedModelView(ModelView):
     @has_access
     def edit(self, pk):
         return self._status_on_invalid_post(super().edit.__wrapped__(self, pk))
+
+    # --- private columns: no filtering or sorting by what the viewer sees masked --------
+    def masked_query_problem(self) -> str | None:
+        """A filter or sort on a column the viewer sees masked would reveal it bit by bit
+        (a "starts with" filter recovers a phone in a few dozen tries): refused."""
+        hidden = privacy.hidden_columns(self.datamodel.obj)
+        if not hidden:
+            return None
+        for key in request.args:
+            match = re.match(r"^_flt_\d+_(.+)$", key)
+            if match and match.group(1).split(".")[-1] in hidden:
+                return _("You cannot search by a value you see masked.")
+            if key.startswith("_oc_") and request.args[key].split(".")[-1] in hidden:
+                return _("You cannot sort by a value you see masked.")
+        return None
+
+    def _list(self, **kwargs):
+        problem = self.masked_query_problem()
+        if problem:
+            abort(Response(problem, status=400, mimetype="text/plain; charset=utf-8"))
+        return super()._list(**kwargs)
+
+    def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):
+        hidden = privacy.hidden_columns(self.datamodel.obj)
+        return super()._get_search_widget(form=form, widgets=widgets,
+                                          exclude_cols=list(exclude_cols or []) + list(hidden))
 
     # --- actions: FAB loads rows by pk with no filter; we load through scope -----------
     @expose("/action/<string:name>/<pk>", methods=["POST"])
@@ -178,12 +310,18 @@ class ScopedModelView(ModelView):
     @expose("/export/")
     @has_access
     def export(self):
+        problem = self.masked_query_problem()
+        if problem:
+            return Response(problem, status=400, mimetype="text/plain; charset=utf-8")
         columns = self.export_columns or self.list_columns
         filters = self.datamodel.get_filters(self.search_columns)
         get_filter_args(filters)
         filters = filters.get_joined_filters(self._base_filters)
         order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
         _, items = self.datamodel.query(filters, order_column, order_direction)
+        from app.audit import record_export  # who exported what, how many rows
+
+        record_export(self, len(items))
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
         writer = csv.writer(buffer)
@@ -199,6 +337,8 @@ class ScopedModelRestApi(ModelRestApi):
     """A REST API with the same scope and the same permission names as the views."""
 
     method_permission_name = P.API_METHOD_PERMISSIONS
+    # Relation fields take only existing ids; integer fields their column's range.
+    model2schemaconverter = BoundedSchemaConverter
     allow_browser_login = True
     # Columns stored as codes: {column: {code: label}}; anything else posted is a 400.
     choice_columns: dict[str, dict] = {}
@@ -214,10 +354,111 @@ class ScopedModelRestApi(ModelRestApi):
     def pre_add(self, item: Any) -> None:
         self._check_choices(item)
         check_related_in_scope(item)
+        check_bounds(item)
 
     def pre_update(self, item: Any) -> None:
         self._check_choices(item)
         check_related_in_scope(item)
+        check_bounds(item)
+
+    def _refused(self, error: BadRequest) -> Response:
+        """A domain refusal as JSON: the sentence, and per-field messages when known."""
+        self.datamodel.session.rollback()
+        errors = getattr(error, "errors", None)
+        if errors:  # the same shape as the workflow engine's refusals
+            return self.response(400, message=str(error.description), errors=errors)
+        return self.response_400(message=str(error.description))
+
+    def post_headless(self) -> Response:
+        try:
+            return super().post_headless()
+        except BadRequest as error:
+            return self._refused(error)
+        except IntegrityError:
+            # FAB's add re-raises the database error as is: a sentence, never SQL text.
+            self.datamodel.session.rollback()
+            return self.response_422(message=_("This record duplicates an existing one or "
+                                               "misses a required link."))
+
+    # --- private columns, as every other surface shows them ---------------------------
+    def _reveal(self, row: dict) -> dict:
+        kinds = privacy.masked_columns(self.datamodel.obj)
+        for key in list(row):
+            kind = kinds.get(key)
+            if kind is not None:
+                row[key] = privacy.reveal(kind, row[key])
+        return row
+
+    def pre_get_list(self, data: dict) -> None:
+        for row in data.get("result", []):
+            self._reveal(row)
+
+    def pre_get(self, data: dict) -> None:
+        if isinstance(data.get("result"), dict):
+            self._reveal(data["result"])
+
+    def get_list_headless(self, **kwargs: Any) -> Response:
+        hidden = privacy.hidden_columns(self.datamodel.obj)
+        args = kwargs.get("rison") or {}
+        if hidden and isinstance(args, dict):
+            filters = args.get("filters") or []
+            named = {str(f.get("col", "")).split(".")[-1] for f in filters
+                     if isinstance(f, dict)}
+            if named & hidden:
+                return self.response_400(message=_("You cannot search by a value you see "
+                                                   "masked."))
+            if str(args.get("order_column", "")).split(".")[-1] in hidden:
+                return self.response_400(message=_("You cannot sort by a value you see "
+                                                   "masked."))
+        return super().get_list_headless(**kwargs)
+
+    # --- versions: ETag on read, If-Match required on write ---------------------------
+    def get_headless(self, pk: Any, **kwargs: Any) -> Response:
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200:
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None:
+                response.headers["ETag"] = f'"{row_version(item)}"'
+        return response
+
+    def put_headless(self, pk: Any) -> Response:
+        """A write must name the version it was based on (If-Match with the ETag of a
+        GET): a stale one is a 409 and overwrites nothing."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        wanted = request.headers.get("If-Match", "").strip()
+        if not wanted:
+            return self.response(428, message=_("Send the record's ETag in an If-Match "
+                                                "header: read it first, then save."))
+        current = lock_and_version(self.datamodel.session, item)
+        if wanted != "*" and current not in {w.strip().strip('"').removeprefix("W/")
+                                             .strip('"') for w in wanted.split(",")}:
+            return self.response(409, message=stale_message())
+        kinds = privacy.masked_columns(item)
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            for column in privacy.hidden_columns(item) & set(body):
+                if body[column] == privacy.reveal(kinds[column], getattr(item, column)):
+                    del body[column]  # the masked value sent back: unchanged
+        try:
+            response = super().put_headless(pk)
+        except BadRequest as error:
+            return self._refused(error)
+        except StaleDataError:
+            self.datamodel.session.rollback()
+            return self.response(409, message=stale_message())
+        if response.status_code == 200:
+            response.headers["ETag"] = f'"{row_version(item)}"'
+        return response
+
+    def response_422(self, message: Any = None) -> Response:
+        if isinstance(message, str) and message.startswith("Database exception"):
+            # FAB puts the SQL error in the body; people get a sentence, logs keep the rest.
+            if "StaleDataError" in message:
+                return self.response(409, message=stale_message())
+            message = _("This record duplicates an existing one or misses a required link.")
+        return super().response_422(message=message)
 
 
 def scoped(model: type) -> ScopedInterface:

@@ -34,7 +34,6 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.views.base import ScopedModelView, scoped
-from app.views.resident import phone_for_viewer
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows import engine
 from app.workflows.compensation import (COMPENSATION, PART_LIABILITIES, PAYMENT_METHODS,
@@ -251,7 +250,7 @@ class CompensationClaimView(WorkflowModelView):
         # Files are attached with the upload form on the detail page, not the generic form.
         self.actions.pop("attach_evidence", None)
         self.formatters_columns = {
-            **self.formatters_columns, "claimant_phone": phone_for_viewer,
+            **self.formatters_columns,
             "evidence": self._evidence_block, "amount": _money, "contractor_amount": _money,
             "company_amount": _money, "developer_amount": _money, "paid_amount": _money,
             "reviewer_role": role_label, "approver_role": role_label,
@@ -519,15 +518,9 @@ class CompensationClaimApi(WorkflowRestApi):
                                      errors=errors)
         return super().post_headless()
 
-    def pre_get_list(self, data: dict) -> None:
-        for row in data.get("result", []):
-            if "claimant_phone" in row:
-                row["claimant_phone"] = phone_for_viewer(row["claimant_phone"])
-
     def pre_get(self, data: dict) -> None:
+        super().pre_get(data)
         result = data.get("result", {})
-        if "claimant_phone" in result:
-            result["claimant_phone"] = phone_for_viewer(result["claimant_phone"])
         claim = self._doc(data.get("id")) if data.get("id") is not None else None
         if claim is not None:
             result["evidence"] = [
@@ -540,7 +533,62 @@ class CompensationClaimApi(WorkflowRestApi):
     @safe
     @permission_name("attach")
     def attach(self, pk: int) -> Response:
-        """Attach files (multipart: `files`, `kind`, `version`, optional `comment`)."""
+        """Attach files (multipart: `files`, `kind`, `version`, optional `comment`).
+        ---
+        post:
+          summary: Attach evidence files to the claim
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            description: The claim's id.
+            schema:
+              type: integer
+              minimum: 1
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  required: [files, version]
+                  properties:
+                    files:
+                      type: array
+                      items:
+                        type: string
+                        format: binary
+                    kind:
+                      type: string
+                    version:
+                      type: integer
+                    comment:
+                      type: string
+          responses:
+            201:
+              description: The files attached, and the claim's new version
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: array
+                        items:
+                          type: object
+                      version:
+                        type: integer
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Stale version, or not allowed in the claim's state
+        """
         claim = self._doc(pk)
         if claim is None:
             return self.response_404()
@@ -561,5 +609,42 @@ class CompensationClaimApi(WorkflowRestApi):
     @safe
     @permission_name("evidence")
     def evidence(self, evidence_id: int) -> Response:
+        """One evidence file of a claim the user may see.
+        ---
+        get:
+          summary: Download an evidence file
+          parameters:
+          - in: path
+            name: evidence_id
+            required: true
+            description: The evidence file's id (from the claim's `evidence` list).
+            schema:
+              type: integer
+              minimum: 1
+          responses:
+            200:
+              description: The file as uploaded
+              content:
+                image/jpeg:
+                  schema:
+                    type: string
+                    format: binary
+                image/png:
+                  schema:
+                    type: string
+                    format: binary
+                image/webp:
+                  schema:
+                    type: string
+                    format: binary
+                application/pdf:
+                  schema:
+                    type: string
+                    format: binary
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+        """
         response = evidence_response(self.datamodel.session, evidence_id)
         return response if response is not None else self.response_404()

@@ -21,7 +21,6 @@ from app.models.base import local_now
 from app.models.complaint import CLASSES, CONTACT_SOURCES, MATTERS
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.views.resident import phone_for_viewer
 from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.complaint import COLLECTIVE, COMPLAINT
@@ -117,18 +116,12 @@ class ComplaintView(WorkflowModelView):
         "matter": _l("Five or more households of one estate on the same matter at the same "
                      "time are proposed as a collective complaint (R-CP-4)."),
     }
-    formatters_columns = {"complainant_phone": phone_for_viewer, "developer_caused": _yes_no,
-                          "collective": _yes_no}
+    formatters_columns = {"developer_caused": _yes_no, "collective": _yes_no}
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Complaints")
     document_label = _l("Complaint")
     export_columns = ["number", "received_at", "estate.name", "matter_label", "class_label",
                       "state_label", "complainant_name", "complainant_phone", "subject"]
-
-    def export_value(self, item: Any, column: str) -> str:
-        if column == "complainant_phone":
-            return phone_for_viewer(item.complainant_phone)
-        return super().export_value(item, column)
 
 
 class CollectiveCaseView(WorkflowModelView):
@@ -172,16 +165,6 @@ class ComplaintApi(WorkflowRestApi):
     search_columns = ["number", "estate", "state", "matter", "complaint_class", "collective"]
     choice_columns = {"source": CONTACT_SOURCES, "matter": MATTERS,
                       "complaint_class": CLASSES}
-
-    def pre_get_list(self, data: dict) -> None:
-        for row in data.get("result", []):
-            if "complainant_phone" in row:
-                row["complainant_phone"] = phone_for_viewer(row["complainant_phone"])
-
-    def pre_get(self, data: dict) -> None:
-        result = data.get("result", {})
-        if "complainant_phone" in result:
-            result["complainant_phone"] = phone_for_viewer(result["complainant_phone"])
 
 
 class CollectiveCaseApi(WorkflowRestApi):

@@ -11,13 +11,9 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms.fields import SelectField
 
 from app.models import Resident
-from app.models.resident import RELATIONS, mask_phone
+from app.models.resident import RELATIONS
 from app.security import permissions as P
-from app.views.base import ScopedModelRestApi, ScopedModelView, scoped, user_can
-
-
-def phone_for_viewer(phone: str | None) -> str:
-    return (phone or "") if user_can(P.SEE_FULL_PHONE) else mask_phone(phone)
+from app.views.base import ScopedModelRestApi, ScopedModelView, scoped
 
 
 class ResidentView(ScopedModelView):
@@ -35,7 +31,6 @@ class ResidentView(ScopedModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "relation": SelectField(_l("Relation"), choices=list(RELATIONS.items())),
     }
-    formatters_columns = {"phone": phone_for_viewer}
     label_columns = {
         "name": _l("Name"), "unit": _l("Unit"), "relation": _l("Relation"),
         "relation_label": _l("Relation"), "phone": _l("Phone"),
@@ -66,13 +61,3 @@ class ResidentApi(ScopedModelRestApi):
                                   "move_in_date", "move_out_date", "notes"]
     search_columns = ["name", "unit", "phone", "relation"]
     choice_columns = {"relation": RELATIONS}
-
-    def pre_get_list(self, data: dict) -> None:
-        for row in data.get("result", []):
-            if "phone" in row:
-                row["phone"] = phone_for_viewer(row["phone"])
-
-    def pre_get(self, data: dict) -> None:
-        result = data.get("result", {})
-        if "phone" in result:
-            result["phone"] = phone_for_viewer(result["phone"])

@@ -18,7 +18,6 @@ from app.models import ServiceRecord
 from app.models.complaint import CONTACT_SOURCES
 from app.models.service_record import RECORD_KINDS
 from app.security import permissions as P
-from app.views.resident import phone_for_viewer
 from app.views.widgets import datetime_field
 from app.views.workflow import DOCUMENT_ENDPOINTS, WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.service_record import SERVICE_RECORD
@@ -117,7 +116,7 @@ class ServiceRecordView(WorkflowModelView):
         "contact_name": _l("Empty: the resident's name."),
         "contact_phone": _l("Empty: the resident's phone."),
     }
-    formatters_columns = {"contact_phone": phone_for_viewer, "urgent": _yes_no,
+    formatters_columns = {"urgent": _yes_no,
                           "relayed_orally": _yes_no, "work_order": document_link,
                           "complaint": document_link, "revisits": document_links}
     label_columns = LABELS
@@ -127,11 +126,6 @@ class ServiceRecordView(WorkflowModelView):
     export_columns = ["number", "received_at", "estate.name", "kind_label", "source_label",
                       "urgent", "contact_name", "contact_phone", "content", "department.name",
                       "state_label"]
-
-    def export_value(self, item: Any, column: str) -> str:
-        if column == "contact_phone":
-            return phone_for_viewer(item.contact_phone)
-        return super().export_value(item, column)
 
 
 class ServiceRecordApi(WorkflowRestApi):
@@ -155,8 +149,3 @@ class ServiceRecordApi(WorkflowRestApi):
     search_columns = ["number", "kind", "source", "estate", "state", "received_at",
                       "department", "urgent"]
     choice_columns = {"kind": RECORD_KINDS, "source": CONTACT_SOURCES}
-
-    def pre_get(self, data: dict) -> None:
-        result = data.get("result", {})
-        if "contact_phone" in result:
-            result["contact_phone"] = phone_for_viewer(result["contact_phone"])

@@ -18,7 +18,6 @@ from app.models.base import utcnow
 from app.models.work_order import CATEGORIES, SOURCES
 from app.security import permissions as P
 from app.security.scope import apply_scope
-from app.views.resident import phone_for_viewer
 from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.engine import InvalidData
@@ -112,7 +111,7 @@ class WorkOrderView(WorkflowModelView):
         "reported_at": _l("Leave empty for now; fill in for a report taken earlier."),
         "photo_files": _l("JPEG, PNG or WebP, each at most the configured size."),
     }
-    formatters_columns = {"contact_phone": phone_for_viewer, "emergency": _yes_no,
+    formatters_columns = {"emergency": _yes_no,
                           "customer_consent": _yes_no}
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Work orders")
@@ -239,11 +238,6 @@ class WorkOrderApi(WorkflowRestApi):
     edit_columns = ["contact_name", "contact_phone", "location", "description"]
     search_columns = ["number", "estate", "state", "category", "emergency", "technician"]
     choice_columns = {"category": CATEGORIES, "source": SOURCES}
-
-    def pre_get(self, data: dict) -> None:
-        result = data.get("result", {})
-        if "contact_phone" in result:
-            result["contact_phone"] = phone_for_viewer(result["contact_phone"])
 
 
 class RevisitApi(WorkflowRestApi):

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from app.models.base import local_now
 from app.models.workflow import ESCALATION_LEVELS, DeadlineTimer, Escalation
+from app.security import privacy
 from app.security.actor import Actor
 from app.security.scope import ScopedInterface
 from app.views.base import ScopedModelRestApi, ScopedModelView
@@ -245,9 +246,13 @@ class WorkflowModelView(ScopedModelView):
             done: list[str] = []
             for item in items:
                 try:
+                    seen = request.form.get(f"version_{item.id}", "")
+                    if not seen.isdigit():
+                        raise engine.StaleVersion(_(
+                            "This form does not say which version of the record you saw. "
+                            "Reload the record and try again."))
                     engine.apply(item, name, values, actor=actor, session=session,
-                                 seen_version=request.form.get(f"version_{item.id}") or None,
-                                 comment=request.form.get("comment"))
+                                 seen_version=int(seen), comment=request.form.get("comment"))
                     done.append(item.number)
                 except WorkflowError as error:
                     session.rollback()
@@ -370,7 +375,39 @@ class WorkflowRestApi(ScopedModelRestApi):
     @safe
     @permission_name("transitions")
     def transitions(self, pk: int) -> Response:
-        """What this user may do with the document now."""
+        """What this user may do with the document now.
+        ---
+        get:
+          summary: The transitions this user may take now, with their fields
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            description: The document's id.
+            schema:
+              type: integer
+              minimum: 1
+          responses:
+            200:
+              description: The transitions, the state and the version to send back
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: array
+                        items:
+                          type: object
+                      state:
+                        type: string
+                      version:
+                        type: integer
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+        """
         doc = self._doc(pk)
         if doc is None:
             return self.response_404()
@@ -387,7 +424,69 @@ class WorkflowRestApi(ScopedModelRestApi):
     @safe
     @permission_name("transition")
     def transition(self, pk: int, name: str) -> Response:
-        """Take a transition: JSON {"version": n, "comment": "…", "data": {…}}."""
+        """Take a transition: JSON {"version": n, "comment": "…", "data": {…}}.
+        ---
+        post:
+          summary: Take a transition (names from GET …/transitions)
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            description: The document's id.
+            schema:
+              type: integer
+              minimum: 1
+          - in: path
+            name: name
+            required: true
+            description: The transition's name, e.g. `dispatch`.
+            schema:
+              type: string
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [version]
+                  properties:
+                    version:
+                      type: integer
+                      description: The version of the document the person read.
+                    comment:
+                      type: string
+                    data:
+                      type: object
+                      description: The transition's fields, by name.
+          responses:
+            200:
+              description: Done; the new state and version
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      state:
+                        type: string
+                      version:
+                        type: integer
+                      history_id:
+                        type: integer
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Stale version, or not allowed in the current state
+            422:
+              $ref: '#/components/responses/422'
+            428:
+              description: The version is missing
+        """
         doc = self._doc(pk)
         if doc is None:
             return self.response_404()
@@ -397,10 +496,16 @@ class WorkflowRestApi(ScopedModelRestApi):
         data = payload.get("data") or {}
         if not isinstance(data, dict):
             return self.response_400(message=_("\"data\" must be an object."))
+        version = payload.get("version")
+        if version is None:
+            return self.response(428, message=_("Send the version of the record you read "
+                                                "(\"version\") with the step."))
+        if isinstance(version, bool) or not isinstance(version, int):
+            return self.response_400(message=_("\"version\" must be a whole number."))
         try:
             history = engine.apply(doc, name, data, actor=Actor.current(),
                                    session=self.datamodel.session,
-                                   seen_version=payload.get("version"),
+                                   seen_version=version,
                                    comment=payload.get("comment"))
         except WorkflowError as error:
             self.datamodel.session.rollback()
@@ -413,20 +518,92 @@ class WorkflowRestApi(ScopedModelRestApi):
     @safe
     @permission_name("history")
     def history(self, pk: int) -> Response:
+        """The document's transitions so far, oldest first.
+        ---
+        get:
+          summary: The document's history
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            description: The document's id.
+            schema:
+              type: integer
+              minimum: 1
+          responses:
+            200:
+              description: One row per transition taken
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: array
+                        items:
+                          type: object
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+        """
         doc = self._doc(pk)
         if doc is None:
             return self.response_404()
         rows = engine.history_of(doc, self.datamodel.session)
+        private = privacy.masked_names()  # a step may carry another record's private value
         return self.response(200, result=[
             {"transition": h.transition, "from": h.from_state, "to": h.to_state,
              "user": h.username, "at": h.at.isoformat(sep=" "), "comment": h.comment,
-             "data": h.data} for h in rows])
+             "data": privacy.reveal_mapping(h.data, private)} for h in rows])
 
     @api_expose("/<int:pk>/pdf", methods=["GET"])
     @protect()
     @safe
     @permission_name("pdf")
     def pdf(self, pk: int) -> Response:
+        """The document printed on one of its paper forms, in two languages.
+        ---
+        get:
+          summary: Print the document as PDF
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            description: The document's id.
+            schema:
+              type: integer
+              minimum: 1
+          - in: query
+            name: form
+            description: The form's key; the document type's first form by default.
+            schema:
+              type: string
+          - in: query
+            name: lang
+            description: The form's first language (en, zh_Hans, zh_Hant).
+            schema:
+              type: string
+          - in: query
+            name: second
+            description: The second language, or empty for one language only.
+            schema:
+              type: string
+          responses:
+            200:
+              description: The PDF
+              content:
+                application/pdf:
+                  schema:
+                    type: string
+                    format: binary
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            404:
+              $ref: '#/components/responses/404'
+        """
         doc = self._doc(pk)
         if doc is None:
             return self.response_404()

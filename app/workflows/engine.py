@@ -246,6 +246,8 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
                  session: Session, now: datetime) -> dict[str, Any]:
     """Typed, validated values of the transition's fields, or InvalidData listing every
     problem (the form shows them next to the person's input, which is kept)."""
+    from app.security.bounds import FAR_AHEAD_YEARS, earliest_year, text_limit
+
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for spec in transition.fields:
@@ -288,7 +290,7 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
                 value = key
             elif spec.kind in ("text", "textarea"):
                 value = str(value)
-                limit = 2000 if spec.kind == "textarea" else 200
+                limit = text_limit(session) if spec.kind == "textarea" else 200
                 if len(value) > limit:
                     errors[spec.name] = _("At most %(n)d characters.", n=limit)
                     continue
@@ -299,6 +301,12 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
                 "datetime": _("Enter a date and time such as 2026-10-08 14:30."),
                 "date": _("Enter a date such as 2026-10-08."),
             }.get(spec.kind, _("Not a valid value."))
+            continue
+        if spec.kind in ("datetime", "date") and not earliest_year(session) <= value.year \
+                <= now.year + FAR_AHEAD_YEARS:
+            errors[spec.name] = _("Enter a date between %(a)d and %(b)d.",
+                                  a=earliest_year(session),
+                                  b=now.year + FAR_AHEAD_YEARS)
             continue
         if spec.minimum is not None and value < spec.minimum:
             errors[spec.name] = _("Must be at least %(min)s.", min=spec.minimum)
@@ -356,7 +364,7 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
           session: Session, seen_version: int | None = None, comment: str | None = None,
           now: datetime | None = None, commit: bool = True) -> WorkflowHistory:
     """Take transition `name` on `doc`: the only way any document changes state."""
-    from app.workflows import deadlines
+    from app.security.bounds import text_limit
 
     workflow = workflow_of(doc)
     transition = _check_access(doc, workflow.get(name), workflow, actor)
@@ -368,6 +376,9 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
         raise StaleVersion(_("Someone else changed this record after you opened it. "
                              "Reload it to see their changes, then try again."))
     comment = (comment or "").strip() or None
+    if comment and len(comment) > text_limit(session):
+        raise InvalidData(_("The comment is too long: at most %(n)d characters.",
+                            n=text_limit(session)), {"comment": _("Too long.")})
     clean = clean_fields(transition, doc, data or {}, session, now)
     if transition.comment_required and not comment:
         raise InvalidData(_("Please give a reason."), {"comment": _("This field is required.")})
@@ -377,6 +388,26 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
         if problem:
             raise GuardFailed(str(problem))
 
+    try:
+        history = _take(doc, transition, workflow, context, session, actor, now, comment,
+                        clean)
+    except StaleDataError:
+        # Anywhere in the step (an effect's query flushes too): someone saved first.
+        session.rollback()
+        raise StaleVersion(_("Someone else changed this record after you opened it. "
+                             "Reload it to see their changes, then try again.")) from None
+    if commit:
+        session.commit()
+    return history
+
+
+def _take(doc: Any, transition: Transition, workflow: Workflow, context: "Context",
+          session: Session, actor: Actor, now: datetime, comment: str | None,
+          clean: dict[str, Any]) -> WorkflowHistory:
+    """The writes of one transition, after every check passed."""
+    from app.security import bounds
+    from app.workflows import deadlines
+
     from_state = doc.state
     for spec in transition.fields:
         if spec.target_attr and clean.get(spec.name) is not None:
@@ -385,6 +416,12 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
         setattr(doc, attr, now)
     for attr in transition.set_actor:
         setattr(doc, attr, actor.user_id)
+    targets = {spec.target_attr: spec for spec in transition.fields if spec.target_attr}
+    out_of_bounds = bounds.problems(doc, {k: spec.label for k, spec in targets.items()}, now)
+    if out_of_bounds:
+        raise InvalidData(" ".join(out_of_bounds.values()),
+                          {targets[k].name if k in targets else k: v
+                           for k, v in out_of_bounds.items()})
     branching = isinstance(transition.target, tuple)
     if transition.target is not None and not branching:
         doc.state = transition.target
@@ -404,14 +441,7 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
         _calendar_missing(session, error)
     history = record_history(session, workflow, doc, transition.name, from_state, doc.state,
                              actor, now, comment, clean)
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise StaleVersion(_("Someone else changed this record after you opened it. "
-                             "Reload it to see their changes, then try again.")) from None
-    if commit:
-        session.commit()
+    session.flush()
     return history
 
 
