@@ -15,15 +15,16 @@ def sync_roles(reset: bool = False) -> dict[str, int]:
     Admin customisations are kept unless `reset` is given, which makes every built-in
     role exactly its default again.
     """
-    from app.security.permissions import ROLE_ADMIN, ROLES, expand_grants
+    from app.security.permissions import ROLE_ADMIN, expand_grants, role_permissions
     from app.workflows.engine import registered, transition_grants
 
-    sm = current_app.appbuilder.sm
+    roles = role_permissions()
     transitions = expand_grants(transition_grants(registered().values()))
+    sm = current_app.appbuilder.sm
     granted: dict[str, int] = {}
     if sm.find_role(ROLE_ADMIN) is None:
         sm.add_role(ROLE_ADMIN)
-    for name, perms in ROLES.items():
+    for name, perms in roles.items():
         role = sm.find_role(name) or sm.add_role(name)
         perms = perms | transitions.get(name, set())
         wanted = {sm.add_permission_view_menu(a, r) for a, r in sorted(perms)}
@@ -35,7 +36,7 @@ def sync_roles(reset: bool = False) -> dict[str, int]:
                                                                key=lambda pv: pv.id)
         granted[name] = len(wanted)
     admin = sm.find_role(ROLE_ADMIN)
-    every = {pv for perms in [*ROLES.values(), *transitions.values()] for pv in
+    every = {pv for perms in [*roles.values(), *transitions.values()] for pv in
              (sm.find_permission_view_menu(a, r) for a, r in perms) if pv is not None}
     admin.permissions = list(set(admin.permissions) | every)
     sm.session.commit()

@@ -90,10 +90,10 @@ def drop_database(url: str) -> None:
 
 
 def _add_role_names(app: Any) -> None:
-    from app.security.permissions import ROLE_ADMIN, ROLES
+    from app.security.permissions import ROLE_ADMIN, ROLE_NAMES
 
     sm = app.appbuilder.sm
-    for name in (ROLE_ADMIN, *ROLES):
+    for name in (ROLE_ADMIN, *ROLE_NAMES):
         if sm.find_role(name) is None:
             sm.add_role(name)
     app.appbuilder.session.commit()

@@ -11,20 +11,34 @@ from app.models.resident import mask_phone
 from app.security import permissions as P
 
 
-def test_roles_are_cumulative():
-    assert P.STAFF <= P.TECHNICIAN <= P.REPAIR_LEAD
-    assert P.TECHNICIAN <= P.PROPERTY_OFFICER <= P.FRONT_DESK_AGENT <= P.CS_SUPERVISOR
-    assert P.CS_SUPERVISOR <= P.CS_CENTRE_MANAGER <= P.OFFICE_DIRECTOR
-    assert P.DEPARTMENT_HEAD <= P.OFFICE_DIRECTOR <= P.DEPUTY_GENERAL_MANAGER
-    assert P.QUALITY_OFFICER <= P.DEPUTY_GENERAL_MANAGER <= P.GENERAL_MANAGER
-    assert P.SEE_ALL_SCOPE not in P.OFFICE_DIRECTOR and P.SEE_ALL_SCOPE in P.GENERAL_MANAGER
+def test_roles_are_cumulative_over_the_one_hierarchy():
+    roles = P.role_permissions()
+    for role, parents in P.ROLE_PARENTS.items():
+        for parent in parents:
+            assert roles[parent] <= roles[role], f"{role} lacks what {parent} holds"
+    assert P.STAFF <= roles[P.ROLE_TECHNICIAN] <= roles[P.ROLE_REPAIR_LEAD]
+    assert roles[P.ROLE_FRONT_DESK_AGENT] <= roles[P.ROLE_CS_SUPERVISOR] \
+        <= roles[P.ROLE_CS_CENTRE_MANAGER] <= roles[P.ROLE_OFFICE_DIRECTOR]
+    assert roles[P.ROLE_DEPARTMENT_HEAD] <= roles[P.ROLE_OFFICE_DIRECTOR] \
+        <= roles[P.ROLE_DEPUTY_GM] <= roles[P.ROLE_GM]
+    assert roles[P.ROLE_QUALITY_OFFICER] <= roles[P.ROLE_DEPUTY_GM]
+    assert P.SEE_ALL_SCOPE not in roles[P.ROLE_OFFICE_DIRECTOR]
+    assert P.SEE_ALL_SCOPE in roles[P.ROLE_GM]
+
+
+def test_document_types_grant_through_their_declarations():
+    roles = P.role_permissions()
+    assert (P.CREATE, P.WORK_ORDER) in roles[P.ROLE_TECHNICIAN]
+    assert (P.MENU, "Work orders") in roles[P.ROLE_TECHNICIAN]
+    assert (P.READ, P.COMPENSATION) not in roles[P.ROLE_TECHNICIAN]  # R-CO-1
+    assert P.APPROVAL_QUEUE in roles[P.ROLE_CS_CENTRE_MANAGER]
 
 
 def test_every_role_of_r_org_3_exists():
     expected = {"Front-desk agent", "CS supervisor", "CS centre manager", "Office director",
                 "Technician", "Repair lead", "Property officer", "Department head",
                 "Quality officer", "Deputy general manager", "General manager"}
-    assert expected == set(P.ROLES)
+    assert expected == set(P.ROLE_NAMES) == set(P.role_permissions())
 
 
 def test_role_sync_is_idempotent(app):
@@ -39,7 +53,7 @@ def test_role_sync_is_idempotent(app):
         sync_roles()
         sync_roles()
         assert snapshot() == first
-        for name, perms in P.ROLES.items():
+        for name, perms in P.role_permissions().items():
             have = {(p.permission.name, p.view_menu.name) for p in sm.find_role(name).permissions}
             assert perms <= have, f"{name} misses {perms - have}"
 

@@ -47,6 +47,7 @@ APPROVAL_RULE = "ApprovalRule"
 PRINT = "can_print"
 APPROVAL_QUEUE: Perm = ("can_approvals", COMPENSATION)  # claims waiting for this person
 COMPLAINT_STATISTICS = "ComplaintStatistics"
+WORKFLOW_DIAGRAM = "WorkflowDiagram"  # Administration → Workflow diagrams
 COMPLAINT_REPORT: Perm = (READ, COMPLAINT_STATISTICS)  # monthly / quarterly, R-CP-8
 DEPARTMENT_QUEUE: Perm = ("can_department", QUEUE)
 
@@ -72,21 +73,17 @@ MENU_ADMIN = "Administration"
 MENU_REPAIRS = "Repairs"
 MENU_SERVICE = "Customer service"
 MENU_WORK = "Queues"
-# Menu label -> the permission that opens what the entry shows.
+# Menu label -> the permission that opens what the entry shows (document types declare
+# their own entries: app/workflows/registry.py).
 MENU_ITEMS: dict[str, Perm] = {
     "Companies": (READ, COMPANY), "Branches": (READ, BRANCH),
     "Management offices": (READ, OFFICE), "Estates": (READ, ESTATE),
     "Buildings": (READ, BUILDING), "Units": (READ, UNIT), "Departments": (READ, DEPARTMENT),
     "Residents": (READ, RESIDENT), "Staff profiles": (READ, STAFF_PROFILE),
-    "Audit log": (READ, AUDIT_LOG), "Work orders": (READ, WORK_ORDER),
-    "Revisits": (READ, REVISIT), "Rectification notices": (READ, RECTIFICATION),
-    "My work": (READ, QUEUE), "Department queue": DEPARTMENT_QUEUE,
+    "Audit log": (READ, AUDIT_LOG), "My work": (READ, QUEUE), "Department queue": DEPARTMENT_QUEUE,
     "Notifications": (READ, NOTIFICATION), "Deadline policies": (READ, DEADLINE_POLICY),
     "Settings": (READ, SETTING),
-    "Customer-service register": (READ, SERVICE_RECORD), "Complaints": (READ, COMPLAINT),
-    "Collective cases": (READ, COLLECTIVE_CASE), "Register sign-off": (READ, SIGNOFF),
-    "Compensation claims": (READ, COMPENSATION), "Approval queue": APPROVAL_QUEUE,
-    "Approval rules": (READ, APPROVAL_RULE), "Complaint statistics": COMPLAINT_REPORT,
+    "Workflow diagrams": (READ, WORKFLOW_DIAGRAM),
 }
 MENU_CATEGORY_OF = {
     "Companies": MENU_ORGANISATION, "Branches": MENU_ORGANISATION,
@@ -94,14 +91,10 @@ MENU_CATEGORY_OF = {
     "Buildings": MENU_ORGANISATION, "Units": MENU_ORGANISATION,
     "Departments": MENU_ORGANISATION, "Residents": MENU_RESIDENTS,
     "Staff profiles": MENU_ADMIN, "Audit log": MENU_ADMIN,
-    "Work orders": MENU_REPAIRS, "Revisits": MENU_REPAIRS,
-    "Rectification notices": MENU_REPAIRS, "My work": MENU_WORK,
+    "My work": MENU_WORK,
     "Department queue": MENU_WORK, "Notifications": MENU_WORK,
     "Deadline policies": MENU_ADMIN, "Settings": MENU_ADMIN,
-    "Customer-service register": MENU_SERVICE, "Complaints": MENU_SERVICE,
-    "Collective cases": MENU_SERVICE, "Register sign-off": MENU_SERVICE,
-    "Compensation claims": MENU_SERVICE, "Approval queue": MENU_WORK,
-    "Approval rules": MENU_ADMIN, "Complaint statistics": MENU_SERVICE,
+    "Workflow diagrams": MENU_ADMIN,
 }
 
 # Flask-AppBuilder's own self-service pages every user needs.
@@ -122,46 +115,7 @@ def can(action: str, *resources: str) -> set[Perm]:
     return {(action, r) for r in resources}
 
 
-def _menus_for(perms: set[Perm]) -> set[Perm]:
-    """A role sees a menu entry exactly when it may read what the entry opens."""
-    menus: set[Perm] = set()
-    for label, needed in MENU_ITEMS.items():
-        if needed in perms:
-            menus |= {(MENU, label), (MENU, MENU_CATEGORY_OF[label])}
-    return menus
-
-
 ORG_RESOURCES = (COMPANY, BRANCH, OFFICE, ESTATE, BUILDING, UNIT, DEPARTMENT)
-
-# --- Roles, each built on the one before it -------------------------------------------
-DOCUMENTS = (WORK_ORDER, REVISIT, RECTIFICATION, SERVICE_RECORD, COMPLAINT, COLLECTIVE_CASE)
-STAFF = (SELF_SERVICE | API_DOCS | can(READ, *ORG_RESOURCES, RESIDENT, *DOCUMENTS, QUEUE)
-         | can(PRINT, *DOCUMENTS) | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION))
-# Compensation is Customer Service's and management's business only (R-CO-1).
-CLAIMS = can(READ, COMPENSATION) | can(CREATE, COMPENSATION) | can(PRINT, COMPENSATION)
-TECHNICIAN = STAFF | {SEE_FULL_PHONE} | can(CREATE, WORK_ORDER)
-REPAIR_LEAD = TECHNICIAN | set()
-PROPERTY_OFFICER = TECHNICIAN | can(CREATE, RESIDENT) | can(EDIT, RESIDENT) | {MOVE_OUT_RESIDENT}
-FRONT_DESK_AGENT = (PROPERTY_OFFICER | can(EXPORT, RESIDENT, WORK_ORDER, SERVICE_RECORD)
-                    | can(CREATE, SERVICE_RECORD, COMPLAINT) | CLAIMS)
-CS_SUPERVISOR = FRONT_DESK_AGENT | can(DELETE, RESIDENT) | can(EDIT, WORK_ORDER) \
-    | can(EDIT, SERVICE_RECORD, COMPLAINT) | {DEPARTMENT_QUEUE} \
-    | can(EXPORT, REVISIT, COMPLAINT)
-CS_CENTRE_MANAGER = CS_SUPERVISOR | can(READ, STAFF_PROFILE) \
-    | {APPROVAL_QUEUE, COMPLAINT_REPORT} \
-    | can(EXPORT, COMPENSATION) | can(READ, APPROVAL_RULE)
-DEPARTMENT_HEAD = TECHNICIAN | can(READ, STAFF_PROFILE) | {DEPARTMENT_QUEUE} \
-    | can(EXPORT, WORK_ORDER, REVISIT) \
-    | can(READ, COMPENSATION) | can(PRINT, COMPENSATION)  # Marketing's part, R-CO-5
-QUALITY_OFFICER = STAFF | can(READ, AUDIT_LOG, SIGNOFF) \
-    | can(EXPORT, RESIDENT, COMPLAINT, AUDIT_LOG) \
-    | {COMPLAINT_REPORT}
-OFFICE_DIRECTOR = (CS_CENTRE_MANAGER | DEPARTMENT_HEAD
-                   | can(CREATE, BUILDING, UNIT) | can(EDIT, ESTATE, BUILDING, UNIT)
-                   | can(EXPORT, ESTATE, BUILDING, UNIT)
-                   | can(READ, SIGNOFF) | can(CREATE, SIGNOFF))  # daily sign-off, R-CP-6
-DEPUTY_GENERAL_MANAGER = OFFICE_DIRECTOR | QUALITY_OFFICER | {SEE_ALL_SCOPE}
-GENERAL_MANAGER = DEPUTY_GENERAL_MANAGER | set()
 
 ROLE_FRONT_DESK_AGENT = "Front-desk agent"
 ROLE_CS_SUPERVISOR = "CS supervisor"
@@ -176,9 +130,8 @@ ROLE_DEPUTY_GM = "Deputy general manager"
 ROLE_GM = "General manager"
 ROLE_ADMIN = "Admin"  # Flask-AppBuilder's AUTH_ROLE_ADMIN: every permission, whole scope
 
-
-# Workflow transitions are granted by their declarations (app/workflows/*): a transition
-# declared for a role is also granted to the roles that include it in the hierarchy.
+# --- The one role hierarchy: a role includes every permission of the roles it names ------
+# Permissions (and the workflow transitions each type declares for a role) flow up it.
 ROLE_PARENTS: dict[str, tuple[str, ...]] = {
     ROLE_CS_SUPERVISOR: (ROLE_FRONT_DESK_AGENT,),
     ROLE_CS_CENTRE_MANAGER: (ROLE_CS_SUPERVISOR,),
@@ -188,6 +141,28 @@ ROLE_PARENTS: dict[str, tuple[str, ...]] = {
     ROLE_DEPUTY_GM: (ROLE_OFFICE_DIRECTOR, ROLE_QUALITY_OFFICER),
     ROLE_GM: (ROLE_DEPUTY_GM,),
 }
+
+# What every built-in role needs, whatever the job.
+STAFF = (SELF_SERVICE | API_DOCS | can(READ, *ORG_RESOURCES, RESIDENT, QUEUE)
+         | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION))
+RESIDENT_CARE = can(CREATE, RESIDENT) | can(EDIT, RESIDENT) | {MOVE_OUT_RESIDENT}
+# Each role's own grants beyond what it includes; document types grant theirs in their
+# declarations (app/workflows/<type>.py).
+OWN_GRANTS: dict[str, set[Perm]] = {
+    ROLE_TECHNICIAN: {SEE_FULL_PHONE},
+    ROLE_REPAIR_LEAD: set(),
+    ROLE_PROPERTY_OFFICER: {SEE_FULL_PHONE} | RESIDENT_CARE,
+    ROLE_FRONT_DESK_AGENT: {SEE_FULL_PHONE} | RESIDENT_CARE | can(EXPORT, RESIDENT),
+    ROLE_CS_SUPERVISOR: can(DELETE, RESIDENT) | {DEPARTMENT_QUEUE},
+    ROLE_CS_CENTRE_MANAGER: can(READ, STAFF_PROFILE, WORKFLOW_DIAGRAM),
+    ROLE_DEPARTMENT_HEAD: can(READ, STAFF_PROFILE, WORKFLOW_DIAGRAM) | {DEPARTMENT_QUEUE},
+    ROLE_QUALITY_OFFICER: can(READ, AUDIT_LOG) | can(EXPORT, RESIDENT, AUDIT_LOG),
+    ROLE_OFFICE_DIRECTOR: (can(CREATE, BUILDING, UNIT) | can(EDIT, ESTATE, BUILDING, UNIT)
+                           | can(EXPORT, ESTATE, BUILDING, UNIT)),
+    ROLE_DEPUTY_GM: {SEE_ALL_SCOPE},
+    ROLE_GM: set(),
+}
+ROLE_NAMES: tuple[str, ...] = tuple(OWN_GRANTS)
 
 
 def included_roles(role: str) -> set[str]:
@@ -199,32 +174,35 @@ def included_roles(role: str) -> set[str]:
 
 
 def expand_grants(grants: dict[str, set[Perm]]) -> dict[str, set[Perm]]:
-    """Per built-in role, the declared grants of the role and of every role it includes."""
+    """Per built-in role, the grants of the role and of every role it includes."""
     return {role: set().union(*(grants.get(r, set()) for r in included_roles(role)))
-            for role in ROLES}
+            for role in ROLE_NAMES}
 
 
-def _with_menus(perms: set[Perm]) -> set[Perm]:
-    return perms | _menus_for(perms)
+def role_permissions() -> dict[str, set[Perm]]:
+    """Every built-in role's default permissions: staff basics, its own grants and the
+    document types' grants, over the one hierarchy, with the menu entries they open."""
+    # Imported here: the registry imports the document types, which import this module.
+    from app.workflows.registry import EVERY_ROLE, menu_items, role_grants
+
+    declared = role_grants()
+    direct = {role: OWN_GRANTS[role] | declared.get(role, set()) for role in ROLE_NAMES}
+    menus = {**{k: (v, MENU_CATEGORY_OF[k]) for k, v in MENU_ITEMS.items()}, **menu_items()}
+    result = {}
+    for role, perms in expand_grants(direct).items():
+        perms = STAFF | declared.get(EVERY_ROLE, set()) | perms
+        result[role] = perms | _menus_for(perms, menus)
+    return result
 
 
-ROLES: dict[str, set[Perm]] = {
-    ROLE_FRONT_DESK_AGENT: _with_menus(FRONT_DESK_AGENT),
-    ROLE_CS_SUPERVISOR: _with_menus(CS_SUPERVISOR),
-    ROLE_CS_CENTRE_MANAGER: _with_menus(CS_CENTRE_MANAGER),
-    ROLE_OFFICE_DIRECTOR: _with_menus(OFFICE_DIRECTOR),
-    ROLE_TECHNICIAN: _with_menus(TECHNICIAN),
-    ROLE_REPAIR_LEAD: _with_menus(REPAIR_LEAD),
-    ROLE_PROPERTY_OFFICER: _with_menus(PROPERTY_OFFICER),
-    ROLE_DEPARTMENT_HEAD: _with_menus(DEPARTMENT_HEAD),
-    ROLE_QUALITY_OFFICER: _with_menus(QUALITY_OFFICER),
-    ROLE_DEPUTY_GM: _with_menus(DEPUTY_GENERAL_MANAGER),
-    ROLE_GM: _with_menus(GENERAL_MANAGER),
-}
+def _menus_for(perms: set[Perm], menus: dict[str, tuple[Perm, str]]) -> set[Perm]:
+    """A role sees a menu entry exactly when it may read what the entry opens."""
+    shown: set[Perm] = set()
+    for label, (needed, category) in menus.items():
+        if needed in perms:
+            shown |= {(MENU, label), (MENU, category)}
+    return shown
 
 
 def all_declared_permissions() -> Iterable[Perm]:
-    seen: set[Perm] = set()
-    for perms in ROLES.values():
-        seen |= perms
-    return sorted(seen)
+    return sorted(set().union(*role_permissions().values()))

@@ -14,34 +14,21 @@ def register_views(appbuilder: AppBuilder) -> None:
                                DepartmentApi, DepartmentView, EstateApi, EstateView,
                                OfficeView, UnitApi, UnitView)
     from app.views.resident import ResidentApi, ResidentView
-    from app.views.service_record import ServiceRecordApi, ServiceRecordView
-    from app.views.complaint import (CollectiveCaseApi, CollectiveCaseView, ComplaintApi,
-                                     ComplaintReportView, ComplaintView, RegisterSignOffView)
-    from app.views.compensation import (ApprovalQueueView, ApprovalRuleView,
-                                        CompensationClaimApi, CompensationClaimView)
+    from app.views.diagram import WorkflowDiagramView
     from app.views.queue import NotificationView, QueueView
     from app.views.settings import DeadlinePolicyView, SettingView
     from app.views.staff import StaffProfileView
-    from app.views.work_order import (RectificationNoticeApi, RectificationNoticeView,
-                                      RevisitApi, RevisitView, WorkOrderApi, WorkOrderView)
+    from app.workflows.registry import document_types, resolve
 
     org = P.MENU_ORGANISATION
-    work, repairs = P.MENU_WORK, P.MENU_REPAIRS
-    menu = [
-        (WorkOrderView, "Work orders", _l("Work orders"), "fa-wrench", repairs, _l("Repairs")),
-        (RevisitView, "Revisits", _l("Revisits"), "fa-phone", repairs, _l("Repairs")),
-        (RectificationNoticeView, "Rectification notices", _l("Rectification notices"),
-         "fa-exclamation-triangle", repairs, _l("Repairs")),
+    work = P.MENU_WORK
+    # Every document type's pages and menu entry, from its declaration.
+    documents = document_types().values()
+    menu = [(resolve(d.view), d.menu.name, d.menu.label, d.menu.icon, d.menu.category,
+             d.menu.category_label) for d in documents if d.view and d.menu]
+    menu += [
         (NotificationView, "Notifications", _l("Notifications"), "fa-bell", work,
          _l("Queues")),
-        (ServiceRecordView, "Customer-service register", _l("Customer-service register"),
-         "fa-address-book", P.MENU_SERVICE, _l("Customer service")),
-        (ComplaintView, "Complaints", _l("Complaints"), "fa-bullhorn", P.MENU_SERVICE,
-         _l("Customer service")),
-        (CollectiveCaseView, "Collective cases", _l("Collective cases"), "fa-users",
-         P.MENU_SERVICE, _l("Customer service")),
-        (CompensationClaimView, "Compensation claims", _l("Compensation claims"),
-         "fa-balance-scale", P.MENU_SERVICE, _l("Customer service")),
         (CompanyView, "Companies", _l("Companies"), "fa-building-o", org, _l("Organisation")),
         (BranchView, "Branches", _l("Branches"), "fa-sitemap", org, _l("Organisation")),
         (OfficeView, "Management offices", _l("Management offices"), "fa-briefcase", org,
@@ -67,46 +54,42 @@ def register_views(appbuilder: AppBuilder) -> None:
          P.MENU_ADMIN, _l("Administration")),
         (SettingView, "Settings", _l("Settings"), "fa-sliders", P.MENU_ADMIN,
          _l("Administration")),
-        (ApprovalRuleView, "Approval rules", _l("Approval rules"), "fa-gavel", P.MENU_ADMIN,
-         _l("Administration")),
     ]
+    pages = [page for d in documents for page in d.pages]
+    menu += [(resolve(p.view), p.menu.name, p.menu.label, p.menu.icon, p.menu.category,
+              p.menu.category_label) for p in pages if p.href is None]
     permissions_of: dict[str, set[str]] = {}
     for view, name, label, icon, category, category_label in menu:
         added = appbuilder.add_view(view, name, label=label, icon=icon, category=category,
                                     category_label=category_label)
         permissions_of[added.class_permission_name] = set(added.base_permissions)
     appbuilder.add_view_no_menu(QueueView())
-    appbuilder.add_view_no_menu(RegisterSignOffView())
-    appbuilder.add_view_no_menu(ComplaintReportView())
-    appbuilder.add_link("Complaint statistics", href="/complaint-report/",
-                        label=_l("Complaint statistics"), icon="fa-bar-chart",
-                        category=P.MENU_SERVICE, category_label=_l("Customer service"))
-    appbuilder.add_link("Register sign-off", href="/complaint-signoff/",
-                        label=_l("Register sign-off"), icon="fa-check-square-o",
-                        category=P.MENU_SERVICE, category_label=_l("Customer service"))
+    appbuilder.add_view_no_menu(WorkflowDiagramView())
+    appbuilder.add_link("Workflow diagrams", href="/workflows/", label=_l("Workflow diagrams"),
+                        icon="fa-sitemap", category=P.MENU_ADMIN,
+                        category_label=_l("Administration"))
     appbuilder.add_link("My work", href="/queue/mine", label=_l("My work"), icon="fa-inbox",
                         category=work, category_label=_l("Queues"))
     appbuilder.add_link("Department queue", href="/queue/department",
                         label=_l("Department queue"), icon="fa-list-ol", category=work,
                         category_label=_l("Queues"))
-    # The approval queue shares the claims' resource: register it with all of its
-    # permissions, or FAB would drop the ones it does not list.
-    approvals = ApprovalQueueView()
-    approvals.base_permissions = sorted(set(approvals.base_permissions)
-                                        | permissions_of[P.COMPENSATION])
-    appbuilder.add_view_no_menu(approvals)
-    appbuilder.add_link("Approval queue", href="/approvals/", label=_l("Approval queue"),
-                        icon="fa-gavel", category=work, category_label=_l("Queues"))
-    for api_class in (EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi,
-                      WorkOrderApi, RevisitApi, RectificationNoticeApi, ComplaintApi,
-                      CollectiveCaseApi, ServiceRecordApi):
+    for page in (p for p in pages if p.href is not None):
+        view = resolve(page.view)()
+        # A page may share its type's resource (the approval queue shares the claims'):
+        # register it with all of the resource's permissions, or FAB would drop the ones
+        # it does not list.
+        view.base_permissions = sorted(set(view.base_permissions or [])
+                                       | permissions_of.get(view.class_permission_name, set()))
+        appbuilder.add_view_no_menu(view)
+        appbuilder.add_link(page.menu.name, href=page.href, label=page.menu.label,
+                            icon=page.menu.icon, category=page.menu.category,
+                            category_label=page.menu.category_label)
+    apis = [EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi]
+    apis += [resolve(d.api) for d in documents if d.api]
+    for api_class in apis:
         # A view and its API share one resource; FAB would otherwise drop the view's extra
         # permissions (export, actions) when it registers the API under the same name.
         api = api_class()
         api.base_permissions = sorted(set(api.base_permissions)
                                       | permissions_of.get(api.class_permission_name, set()))
         appbuilder.add_api(api)
-    claims_api = CompensationClaimApi()
-    claims_api.base_permissions = sorted(set(claims_api.base_permissions)
-                                         | permissions_of[P.COMPENSATION])
-    appbuilder.add_api(claims_api)

@@ -1,21 +1,7 @@
 """Compensation claims, house return and exchange (R-CO-1..5), as a table a CS centre
 manager can read.
 
-    draft ──submit──▶ the route decides (stored on the claim as reviewer_role / approver_role):
-        under_review              a part needs a review first (R-CO-2 above 20,000, R-CO-3
-                                  above 10,000: the CS centre manager reviews)
-        awaiting_approval         no review needed: the CS centre manager approves alone
-        forwarded_to_developer    a developer-related part, or beyond the company's
-                                  authority (R-CO-4)
-        awaiting_quality_station  house return or exchange (R-CO-5)
-    under_review ──review──▶ awaiting_approval ──approve──▶ approved ──record_payment──▶ paid
-    under_review / awaiting_approval ──reject (with a reason)──▶ rejected
-    forwarded_to_developer ──record_developer_reply──▶ closed
-    awaiting_quality_station ──confirm_quality_station (reference + the station's letter)──▶
-        in_processing ──marketing_done + service_done (either order)──▶ completed
-    awaiting_quality_station ──decline_return (standards not met, with a reason)──▶ rejected
-    draft / under_review / awaiting_approval / awaiting_quality_station ──withdraw──▶ withdrawn
-    any open state: attach_evidence (files); draft: record_acknowledgement (R-CO-2)
+The state diagram is drawn from this table: Administration → Workflow diagrams.
 
 Who reviews and who approves is data (`ApprovalRule`, Administration → Approval rules),
 seeded with RULES.md §6 by `seed_approval_rules`. Nobody reviews, approves or rejects a
@@ -38,6 +24,10 @@ from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KIND
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope, is_in_scope
+from app.printing.forms import PrintForm
+from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
+                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+                                    N_, Page, Policy, declare)
 from app.workflows.engine import (Branch, Context, Field, InvalidData, Transition, Workflow,
                                   register)
 
@@ -748,3 +738,38 @@ def print_values(claim: CompensationClaim) -> dict[str, Any]:
             "CLAIM_PAYMENT_METHODS": PAYMENT_METHODS,
             "parts": [(liability, getattr(claim, attr))
                       for liability, attr in PART_ATTRS.items()]}
+
+
+# --- the declaration: everything else the app builds for claims -----------------------------
+
+DOCUMENT = declare(DocumentType(
+    workflow=COMPENSATION, model=CompensationClaim, label=_l("Compensation claim"),
+    view="app.views.compensation:CompensationClaimView",
+    api="app.views.compensation:CompensationClaimApi",
+    menu=Menu("Compensation claims", _l("Compensation claims"), "fa-balance-scale",
+              P.MENU_SERVICE, _l("Customer service"), order=70),
+    # Compensation is Customer Service's and management's business only (R-CO-1);
+    # department heads read and print Marketing's part (R-CO-5).
+    grants={P.ROLE_FRONT_DESK_AGENT: (P.READ, P.CREATE, P.PRINT),
+            P.ROLE_CS_CENTRE_MANAGER: (P.EXPORT, P.APPROVAL_QUEUE[0]),
+            P.ROLE_DEPARTMENT_HEAD: (P.READ, P.PRINT)},
+    pages=(
+        # Claims waiting for this person's step: the claims' own resource (R-CO-2, R-CO-3).
+        Page("app.views.compensation:ApprovalQueueView",
+             Menu("Approval queue", _l("Approval queue"), "fa-gavel", P.MENU_WORK,
+                  _l("Queues")),
+             opens=P.APPROVAL_QUEUE, href="/approvals/"),
+        # Who reviews and approves which amounts: data, not code.
+        Page("app.views.compensation:ApprovalRuleView",
+             Menu("Approval rules", _l("Approval rules"), "fa-gavel", P.MENU_ADMIN,
+                  _l("Administration")),
+             opens=(P.READ, P.APPROVAL_RULE),
+             grants={P.ROLE_CS_CENTRE_MANAGER: ((P.READ, P.APPROVAL_RULE),)}),
+    ),
+    print_forms=(
+        PrintForm("complaint_handling_form", N_("Complaint handling form"),
+                  "print/complaint_handling_form.html",
+                  "R-CO-1, R-CO-2, R-CO-3, R-CO-4, R-CO-5", extra=print_values),
+    ),
+    seeds=(seed_approval_rules,),
+))

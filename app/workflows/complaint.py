@@ -1,19 +1,7 @@
 """Complaint workflow (R-CP-1..9) and collective cases (R-CP-4 e), as tables a department
 head can read.
 
-    registered ──transfer (transfer slip to the responsible person)──▶ transferred
-    registered / transferred ──classify (supervisor, with a reason)──▶ classified
-    classified (major) ──receive_as_gm──▶ with_gm                  same day (R-CP-5)
-    classified / with_gm ──start_handling──▶ in_progress
-    classified (assist, developer-caused) ──forward_to_developer──▶ with_developer
-    with_developer ──record_developer_followup──▶ (stays)
-    classified / with_gm / in_progress / with_developer ──resolve──▶ resolved
-          (creates the revisit due within 2 days, R-CP-7)
-    resolved ──close (the revisit found the customer satisfied)──▶ closed
-    resolved / closed ──reopen (the revisit found them unsatisfied)──▶ in_progress
-    classified (no-responsibility, explained) ──close_unfounded──▶ closed
-    any open state: reply (R-CP-2), reclassify, commit_site_visit (supervisor only,
-          R-CP-9), tell_resident; the system's upgrade after one month (R-CP-4 c).
+The state diagrams are drawn from these tables: Administration → Workflow diagrams.
 
 Deadlines are policies (`cp.*`, Administration → Deadline policies; a company on a preset
 procedure of RULES.md §5 uses `cp.<name>@<preset>` where one exists):
@@ -35,6 +23,10 @@ from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES, MAJOR
                                   MATTERS, CollectiveCase, Complaint)
 from app.security import permissions as P
 from app.security.actor import Actor
+from app.printing.forms import PrintForm
+from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
+                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+                                    N_, Page, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   apply, create, register)
 from app.workflows.registration import check_place, registering_department
@@ -392,3 +384,89 @@ def upgrade_unresolved(session: Session, now: datetime) -> int:
 def open_count(session: Session, estate_id: int) -> int:
     return session.scalar(select(func.count(Complaint.id)).where(
         Complaint.estate_id == estate_id, Complaint.state.in_(OPEN_STATES))) or 0
+
+
+# --- the declarations: everything else the app builds for complaints ------------------------
+
+DOCUMENT = declare(DocumentType(
+    workflow=COMPLAINT, model=Complaint, label=_l("Complaint"),
+    view="app.views.complaint:ComplaintView", api="app.views.complaint:ComplaintApi",
+    menu=Menu("Complaints", _l("Complaints"), "fa-bullhorn", P.MENU_SERVICE,
+              _l("Customer service"), order=50),
+    grants={EVERY_ROLE: (P.READ, P.PRINT), P.ROLE_FRONT_DESK_AGENT: (P.CREATE,),
+            P.ROLE_CS_SUPERVISOR: (P.EDIT, P.EXPORT), P.ROLE_QUALITY_OFFICER: (P.EXPORT,)},
+    policies=(
+        Policy("cp.reply", N_("Reply at the time agreed with the complainant"),
+               "R-CP-2", 0, "minutes", 0.8, TO_HANDLER_AND_UP, 60),
+        Policy("cp.major", N_("Major complaint in the general manager's hands"),
+               "R-CP-5", 0, "end_of_day", 0.5, TO_GM, 60),
+        Policy("cp.general", N_("General complaint resolved"),
+               "R-CP-5", 2, "calendar_days", 0.75, TO_HEAD_AND_UP, 240),
+        Policy("cp.no_responsibility", N_("No-responsibility complaint identified"),
+               "R-CP-5", 0, "end_of_day", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.assist_inside", N_("Assist complaint inside the estate replied"),
+               "R-CP-5", 0, "end_of_day", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.assist_outside", N_("Assist complaint outside the estate replied"),
+               "R-CP-5", 3, "calendar_days", 0.75, TO_HEAD_AND_DIRECTOR, 240),
+        Policy("cp.no_responsibility@ordinary_serious",
+               N_("Invalid complaint explained to the complainant"),
+               "R-CP-5", 1, "calendar_days", 0.75, TO_HEAD_AND_DIRECTOR, 240),
+        Policy("cp.general@ordinary_serious", N_("Valid complaint: cause analysis and record"),
+               "R-CP-5", 3, "calendar_days", 0.75, TO_HEAD_AND_UP, 240),
+        Policy("cp.major@ordinary_serious", N_("Serious complaint: result"),
+               "R-CP-5", 48, "hours", 0.75, TO_DIRECTOR_AND_GM, 240),
+        Policy("cp.assist_outside@ordinary_serious", N_("Other units contacted"),
+               "R-CP-5", 3, "calendar_days", 0.75, TO_HEAD_AND_DIRECTOR, 240),
+        Policy("cp.general@vanke", N_("Response within 8 working hours"),
+               "R-CP-5", 8, "working_hours", 0.75, TO_HEAD_AND_UP, 120),
+        Policy("cp.major@vanke", N_("Hard class-1 complaint reported to Quality"),
+               "R-CP-5", 4, "working_hours", 0.75, TO_DIRECTOR_AND_GM, 60),
+        Policy("cp.no_responsibility@vanke", N_("Response within 8 working hours"),
+               "R-CP-5", 8, "working_hours", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.assist_inside@vanke", N_("Response within 8 working hours"),
+               "R-CP-5", 8, "working_hours", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.assist_outside@vanke", N_("Response within 8 working hours"),
+               "R-CP-5", 8, "working_hours", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.general@reply_24h", N_("Reply within 24 hours"),
+               "R-CP-5", 24, "hours", 0.75, TO_HEAD_AND_UP, 120),
+        Policy("cp.no_responsibility@reply_24h", N_("Reply within 24 hours"),
+               "R-CP-5", 24, "hours", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.assist_inside@reply_24h", N_("Reply within 24 hours"),
+               "R-CP-5", 24, "hours", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+        Policy("cp.assist_outside@reply_24h", N_("Reply within 24 hours"),
+               "R-CP-5", 24, "hours", 0.75, TO_HEAD_AND_DIRECTOR, 120),
+    ),
+    print_forms=(
+        PrintForm("complaint_register", N_("Complaint register"),
+                  "print/complaint_register.html", "R-CP-1, R-CP-2, R-CP-3"),
+        PrintForm("complaint_transfer_slip", N_("Complaint transfer slip"),
+                  "print/complaint_transfer_slip.html", "R-CP-1"),
+        PrintForm("complaint_revisit_slip", N_("Complaint handling and revisit slip"),
+                  "print/complaint_revisit_slip.html", "R-CP-7"),
+    ),
+    periodic_jobs=(upgrade_unresolved,),
+    pages=(
+        # The office director signs the register off every day (R-CP-6); Quality reads it.
+        Page("app.views.complaint:RegisterSignOffView",
+             Menu("Register sign-off", _l("Register sign-off"), "fa-check-square-o",
+                  P.MENU_SERVICE, _l("Customer service")),
+             opens=(P.READ, P.SIGNOFF), href="/complaint-signoff/",
+             grants={P.ROLE_QUALITY_OFFICER: ((P.READ, P.SIGNOFF),),
+                     P.ROLE_OFFICE_DIRECTOR: ((P.READ, P.SIGNOFF), (P.CREATE, P.SIGNOFF))}),
+        # Monthly per office, quarterly per branch (R-CP-8).
+        Page("app.views.complaint:ComplaintReportView",
+             Menu("Complaint statistics", _l("Complaint statistics"), "fa-bar-chart",
+                  P.MENU_SERVICE, _l("Customer service")),
+             opens=P.COMPLAINT_REPORT, href="/complaint-report/",
+             grants={P.ROLE_CS_CENTRE_MANAGER: (P.COMPLAINT_REPORT,),
+                     P.ROLE_QUALITY_OFFICER: (P.COMPLAINT_REPORT,)}),
+    ),
+))
+
+COLLECTIVE_DOCUMENT = declare(DocumentType(
+    workflow=COLLECTIVE, model=CollectiveCase, label=_l("Collective case"),
+    view="app.views.complaint:CollectiveCaseView", api="app.views.complaint:CollectiveCaseApi",
+    menu=Menu("Collective cases", _l("Collective cases"), "fa-users", P.MENU_SERVICE,
+              _l("Customer service"), order=60),
+    grants={EVERY_ROLE: (P.READ, P.PRINT)},
+))

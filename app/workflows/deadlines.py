@@ -28,101 +28,6 @@ from app.models.base import local_now
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
 from app.workflows.calendar import WorkingCalendar, add_duration
 
-# The defaults of RULES.md; admins change them under Administration → Deadline policies.
-# (key, document type, name, rule, amount, unit, warn share, chain, step minutes)
-DEFAULT_POLICIES: tuple[tuple, ...] = (
-    ("wo.ready", "work_order", "Technician ready after dispatch", "R-WO-2", 10, "minutes",
-     0.7, "handler,department_head,office_director,general_manager", 10),
-    ("wo.emergency_on_site", "work_order", "Emergency repair: on site after the report",
-     "R-WO-2", 15, "minutes", 0.67, "handler,department_head,office_director,general_manager",
-     10),
-    ("wo.appointment", "work_order", "Appointment kept on time", "R-WO-2", 15, "minutes",
-     0.5, "handler,department_head,office_director,general_manager", 30),
-    ("revisit.safety", "revisit", "Revisit of a safety-facility repair", "R-WO-7", 2,
-     "calendar_days", 0.75, "handler,department_head,office_director,general_manager", 240),
-    ("revisit.leak", "revisit", "Revisit of a water-leak repair", "R-WO-7", 3,
-     "calendar_days", 0.75, "handler,department_head,office_director,general_manager", 240),
-    ("revisit.repair", "revisit", "Revisit of a repair", "R-WO-7", 7, "calendar_days", 0.8,
-     "handler,department_head,office_director,general_manager", 480),
-    ("rectification.due", "rectification", "Rectification after a revisit", "R-WO-7", 24,
-     "hours", 0.75, "handler,department_head,office_director,general_manager", 120),
-    # Complaints (R-CP-2, R-CP-5, R-CP-7), the default procedure of RULES.md §5.
-    ("cp.reply", "complaint", "Reply at the time agreed with the complainant", "R-CP-2", 0,
-     "minutes", 0.8, "handler,department_head,office_director,general_manager", 60),
-    ("cp.major", "complaint", "Major complaint in the general manager's hands", "R-CP-5", 0,
-     "end_of_day", 0.5, "general_manager", 60),
-    ("cp.general", "complaint", "General complaint resolved", "R-CP-5", 2, "calendar_days",
-     0.75, "department_head,office_director,general_manager", 240),
-    ("cp.no_responsibility", "complaint", "No-responsibility complaint identified",
-     "R-CP-5", 0, "end_of_day", 0.75, "department_head,office_director", 120),
-    ("cp.assist_inside", "complaint", "Assist complaint inside the estate replied",
-     "R-CP-5", 0, "end_of_day", 0.75, "department_head,office_director", 120),
-    ("cp.assist_outside", "complaint", "Assist complaint outside the estate replied",
-     "R-CP-5", 3, "calendar_days", 0.75, "department_head,office_director", 240),
-    ("revisit.complaint", "revisit", "Revisit of a complaint", "R-CP-7", 2, "calendar_days",
-     0.75, "handler,department_head,office_director,general_manager", 240),
-    # Customer-service register (R-CS-3..6): the reply time the agent set for an inquiry,
-    # the handling plan within 2 working days, the commitment made to the customer.
-    ("cs.reply", "service_record", "Inquiry answered by the time the agent set", "R-CS-3",
-     0, "minutes", 0.8, "department_head,office_director,general_manager", 120),
-    ("cs.handling_plan", "service_record", "Handling plan submitted", "R-CS-4", 2,
-     "working_days", 0.75, "department_head,office_director,general_manager", 240),
-    ("cs.commitment", "service_record", "Commitment to the customer kept", "R-CS-5", 0,
-     "minutes", 0.8, "office_director,general_manager", 240),
-    ("revisit.service", "revisit", "Revisit of a customer-service entry", "R-CS-6", 7,
-     "calendar_days", 0.8, "handler,department_head,office_director,general_manager", 480),
-    # Presets (RULES.md §5), used by companies that follow them.
-    ("cp.no_responsibility@ordinary_serious", "complaint",
-     "Invalid complaint explained to the complainant", "R-CP-5", 1, "calendar_days", 0.75,
-     "department_head,office_director", 240),
-    ("cp.general@ordinary_serious", "complaint", "Valid complaint: cause analysis and record",
-     "R-CP-5", 3, "calendar_days", 0.75, "department_head,office_director,general_manager",
-     240),
-    ("cp.major@ordinary_serious", "complaint", "Serious complaint: result", "R-CP-5", 48,
-     "hours", 0.75, "office_director,general_manager", 240),
-    ("cp.assist_outside@ordinary_serious", "complaint", "Other units contacted", "R-CP-5", 3,
-     "calendar_days", 0.75, "department_head,office_director", 240),
-    ("cp.general@vanke", "complaint", "Response within 8 working hours", "R-CP-5", 8,
-     "working_hours", 0.75, "department_head,office_director,general_manager", 120),
-    ("cp.major@vanke", "complaint", "Hard class-1 complaint reported to Quality", "R-CP-5",
-     4, "working_hours", 0.75, "office_director,general_manager", 60),
-    ("cp.no_responsibility@vanke", "complaint", "Response within 8 working hours", "R-CP-5",
-     8, "working_hours", 0.75, "department_head,office_director", 120),
-    ("cp.assist_inside@vanke", "complaint", "Response within 8 working hours", "R-CP-5", 8,
-     "working_hours", 0.75, "department_head,office_director", 120),
-    ("cp.assist_outside@vanke", "complaint", "Response within 8 working hours", "R-CP-5", 8,
-     "working_hours", 0.75, "department_head,office_director", 120),
-    ("cp.general@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24, "hours",
-     0.75, "department_head,office_director,general_manager", 120),
-    ("cp.no_responsibility@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24,
-     "hours", 0.75, "department_head,office_director", 120),
-    ("cp.assist_inside@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24,
-     "hours", 0.75, "department_head,office_director", 120),
-    ("cp.assist_outside@reply_24h", "complaint", "Reply within 24 hours", "R-CP-5", 24,
-     "hours", 0.75, "department_head,office_director", 120),
-)
-POLICY_NAMES = [_l("Technician ready after dispatch"),
-                _l("Emergency repair: on site after the report"),
-                _l("Appointment kept on time"), _l("Revisit of a safety-facility repair"),
-                _l("Revisit of a water-leak repair"), _l("Revisit of a repair"),
-                _l("Rectification after a revisit"),
-                _l("Reply at the time agreed with the complainant"),
-                _l("Major complaint in the general manager's hands"),
-                _l("General complaint resolved"),
-                _l("No-responsibility complaint identified"),
-                _l("Assist complaint inside the estate replied"),
-                _l("Assist complaint outside the estate replied"),
-                _l("Revisit of a complaint"),
-                _l("Inquiry answered by the time the agent set"),
-                _l("Handling plan submitted"), _l("Commitment to the customer kept"),
-                _l("Revisit of a customer-service entry"),
-                _l("Invalid complaint explained to the complainant"),
-                _l("Valid complaint: cause analysis and record"),
-                _l("Serious complaint: result"), _l("Other units contacted"),
-                _l("Response within 8 working hours"),
-                _l("Hard class-1 complaint reported to Quality"),
-                _l("Reply within 24 hours")]
-
 NOTICE_TEXT = {
     "warning": _l("%(doc)s: %(deadline)s is due at %(due)s."),
     "breach": _l("%(doc)s: %(deadline)s was due at %(due)s and is overdue (level %(level)s)."),
@@ -153,14 +58,19 @@ def session_of(obj: Any) -> Session:
 
 
 def seed_policies(session: Session) -> int:
-    """Create the default policies that do not exist yet; admin edits are kept."""
+    """Create the declared default policies (RULES.md) that do not exist yet; admin edits
+    are kept. The defaults live in each document type's declaration."""
+    from app.workflows.registry import all_policies  # the registry imports the types
+
     have = set(session.scalars(select(DeadlinePolicy.key)))
     added = 0
-    for key, doc_type, name, rule, amount, unit, share, chain, step in DEFAULT_POLICIES:
-        if key not in have:
-            session.add(DeadlinePolicy(key=key, doc_type=doc_type, name=name, rule=rule,
-                                       amount=amount, unit=unit, warn_share=share,
-                                       escalation_chain=chain, escalation_step_minutes=step))
+    for doc_type, p in all_policies():
+        if p.key not in have:
+            session.add(DeadlinePolicy(key=p.key, doc_type=doc_type, name=p.name, rule=p.rule,
+                                       amount=p.amount, unit=p.unit, warn_share=p.warn_share,
+                                       escalation_chain=p.chain,
+                                       escalation_step_minutes=p.step_minutes))
+            have.add(p.key)
             added += 1
     session.flush()
     return added
@@ -456,25 +366,28 @@ def sla_tick(now_text: str | None, batch: int) -> None:
     upgraded = run_periodic_jobs(now or local_now())
     click.echo(f"checked {result.checked}, warnings {result.warnings}, "
                f"escalations {result.escalations}, notifications {result.notifications}, "
-               f"complaints upgraded {upgraded}")
+               f"periodic jobs changed {upgraded} records")
 
 
 def run_periodic_jobs(now: datetime) -> int:
-    """Jobs that ride on the minute tick: responsible complaints unresolved after a month
-    become major (R-CP-4 c). Another host doing the same at once loses on the version
-    check and changes nothing."""
+    """The jobs the document types declare, riding on the minute tick (e.g. responsible
+    complaints unresolved after a month become major, R-CP-4 c). Each job commits on its
+    own; another host doing the same at once loses on the version check and changes
+    nothing."""
     from sqlalchemy.orm.exc import StaleDataError
 
-    from app.workflows.complaint import upgrade_unresolved
+    from app.workflows.registry import document_types  # the registry imports the types
 
     session = current_app.appbuilder.session
-    try:
-        upgraded = upgrade_unresolved(session, now)
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        upgraded = 0
-    return upgraded
+    done = 0
+    for document in document_types().values():
+        for job in document.periodic_jobs:
+            try:
+                done += job(session, now)
+                session.commit()
+            except StaleDataError:
+                session.rollback()
+    return done
 
 
 @sla_cli.command("seed")
@@ -483,10 +396,13 @@ def sla_seed() -> None:
     edits are kept)."""
     from app.models.settings import seed_settings
 
+    from app.workflows.registry import document_types  # the registry imports the types
+
     session = current_app.appbuilder.session
     added = seed_policies(session)
     settings = seed_settings(session)
-    from app.workflows.compensation import seed_approval_rules
-    click.echo(f"{seed_approval_rules(session)} approval rules added (R-CO-2..4)")
+    for document in document_types().values():
+        for seed in document.seeds:
+            click.echo(f"{document.doc_type}: {seed(session)} rows of reference data added")
     session.commit()
     click.echo(f"{added} deadline policies and {settings} settings added")

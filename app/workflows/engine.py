@@ -212,8 +212,10 @@ def register(workflow: Workflow) -> Workflow:
 
 
 def registered() -> dict[str, Workflow]:
-    import app.workflows.declarations  # noqa: F401 - every workflow registers on import
+    # Imported here: the registry imports this module; discovery imports every type once.
+    from app.workflows.registry import discover
 
+    discover()
     return dict(_REGISTRY)
 
 

@@ -22,6 +22,7 @@ from app.models.workflow import DeadlineTimer
 from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.workflows import engine
+from app.workflows.registry import document_types
 
 MY_WORK = "mine"
 DEPARTMENT = "department"
@@ -59,10 +60,10 @@ def queue(session: Session, actor: Actor, kind: str, now: datetime, *,
           type_labels: dict[str, str] | None = None) -> list[QueueRow]:
     """The rows of one queue for `actor`, sorted for work."""
     rows: list[QueueRow] = []
-    for code, model in engine.document_models().items():
-        if doc_type and code != doc_type:
+    for code, document in document_types().items():
+        if not document.in_queues or (doc_type and code != doc_type):
             continue
-        workflow = engine.registered()[code]
+        model, workflow = document.model, document.workflow
         if not actor.can("can_read", workflow.resource):
             continue
         open_states = [s for s in workflow.states if s not in workflow.final]
@@ -80,7 +81,8 @@ def queue(session: Session, actor: Actor, kind: str, now: datetime, *,
         if kind == MY_WORK:
             if handler_col is not None:
                 query = query.where((handler_col == actor.user_id) | handler_col.is_(None))
-        elif not actor.scope.unrestricted:
+        elif not actor.scope.unrestricted and hasattr(model, "department_id"):
+            # A type without a handling department is the whole scope's business.
             mine = model.department_id.in_(actor.scope.department_ids)
             if actor.scope.managed_office_ids:
                 mine = mine | model.estate_id.in_(_managed_estates(session, actor))

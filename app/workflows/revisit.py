@@ -1,9 +1,6 @@
 """Revisit and rectification workflows (R-WO-7, R-RV-2, R-RV-3).
 
-Revisit:         due ──record──▶ done
-                 due ──record_problem──▶ problem_found  (issues a rectification notice)
-Rectification:   issued ──rectify──▶ rectified ──verify──▶ verified
-                 rectified ──reject──▶ issued  (the fix did not hold: 24 hours again)
+The state diagrams are drawn from these tables: Administration → Workflow diagrams.
 
 A repair's revisit is due 2 calendar days after completion for a safety facility, 3 for a
 water leak and 7 otherwise (policies revisit.safety / revisit.leak / revisit.repair). It is
@@ -27,6 +24,10 @@ from app.models.work_order import SATISFACTION
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.workflows import deadlines
+from app.printing.forms import PrintForm
+from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
+                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+                                    N_, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, Transition, Workflow, create,
                                   register)
 
@@ -231,5 +232,68 @@ RECTIFICATION = register(Workflow(
         Transition("reject", _l("Not rectified"), ("rectified",), "issued", REVISITORS,
                    comment_required=True,
                    arms=(Arm("rectification.due", handler="technician_id"),), icon="fa-undo"),
+    ),
+))
+
+
+# --- the declarations: everything else the app builds for revisits and notices -------------
+
+def _rectification_due(notice: RectificationNotice) -> dict[str, Any]:
+    """Printed due time of a rectification: the armed deadline (policy rectification.due,
+    24 hours by default, R-WO-7), else 24 hours after issue."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import object_session
+
+    from app.models.workflow import DeadlinePolicy, DeadlineTimer
+
+    due = None
+    session = object_session(notice)
+    if session is not None and notice.id is not None:
+        due = session.scalar(
+            select(DeadlineTimer.due_at).join(DeadlinePolicy)
+            .where(DeadlineTimer.doc_type == "rectification", DeadlineTimer.doc_id == notice.id,
+                   DeadlinePolicy.key == "rectification.due")
+            .order_by(DeadlineTimer.started_at.desc(), DeadlineTimer.id.desc()).limit(1))
+    if due is None and isinstance(notice.issued_at, datetime):
+        due = notice.issued_at + timedelta(hours=24)
+    return {"due_at": due}
+
+
+REVISIT_DOCUMENT = declare(DocumentType(
+    workflow=REVISIT, model=Revisit, label=_l("Revisit"),
+    view="app.views.work_order:RevisitView", api="app.views.work_order:RevisitApi",
+    menu=Menu("Revisits", _l("Revisits"), "fa-phone", P.MENU_REPAIRS, _l("Repairs"), order=20),
+    grants={EVERY_ROLE: (P.READ, P.PRINT), P.ROLE_CS_SUPERVISOR: (P.EXPORT,),
+            P.ROLE_DEPARTMENT_HEAD: (P.EXPORT,)},
+    policies=(
+        Policy("revisit.safety", N_("Revisit of a safety-facility repair"),
+               "R-WO-7", 2, "calendar_days", 0.75, TO_HANDLER_AND_UP, 240),
+        Policy("revisit.leak", N_("Revisit of a water-leak repair"),
+               "R-WO-7", 3, "calendar_days", 0.75, TO_HANDLER_AND_UP, 240),
+        Policy("revisit.repair", N_("Revisit of a repair"),
+               "R-WO-7", 7, "calendar_days", 0.8, TO_HANDLER_AND_UP, 480),
+        Policy("revisit.complaint", N_("Revisit of a complaint"),
+               "R-CP-7", 2, "calendar_days", 0.75, TO_HANDLER_AND_UP, 240),
+        Policy("revisit.service", N_("Revisit of a customer-service entry"),
+               "R-CS-6", 7, "calendar_days", 0.8, TO_HANDLER_AND_UP, 480),
+    ),
+))
+
+RECTIFICATION_DOCUMENT = declare(DocumentType(
+    workflow=RECTIFICATION, model=RectificationNotice, label=_l("Rectification notice"),
+    view="app.views.work_order:RectificationNoticeView",
+    api="app.views.work_order:RectificationNoticeApi",
+    menu=Menu("Rectification notices", _l("Rectification notices"), "fa-exclamation-triangle",
+              P.MENU_REPAIRS, _l("Repairs"), order=30),
+    grants={EVERY_ROLE: (P.READ, P.PRINT)},
+    policies=(
+        Policy("rectification.due", N_("Rectification after a revisit"),
+               "R-WO-7", 24, "hours", 0.75, TO_HANDLER_AND_UP, 120),
+    ),
+    print_forms=(
+        PrintForm("rectification_notice", N_("Rectification notice"),
+                  "print/rectification_notice.html", "R-WO-7, R-RV-3",
+                  extra=_rectification_due),
     ),
 ))

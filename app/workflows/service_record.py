@@ -1,15 +1,7 @@
 """Customer-service register workflow (顾客服务信息登记表, R-CS-1..6), as a table a
 supervisor can read.
 
-    recorded ──answer_on_spot (the agent answers at once)──────────────────────▶ handled
-    recorded ──dispatch (internal liaison slip 内部联络单 to a department)──▶ dispatched
-    dispatched ──redispatch (the wrong department had it; a new liaison slip)──▶ dispatched
-    dispatched ──submit_plan (method, schedule, commitment)──▶ plan_submitted
-    plan_submitted ──tell_customer (the agent passes the plan on)──▶ customer_told
-    dispatched / plan_submitted / customer_told ──handle (answer or result)──▶ handled
-    handled ──close (creates the revisit, R-CS-6)──▶ closed
-    recorded / dispatched ──to_work_order / to_complaint (keeps the link)──▶ converted
-    dispatched / plan_submitted / customer_told: urge (the state stays, R-CS-5)
+The state diagram is drawn from this table: Administration → Workflow diagrams.
 
 Every contact is recorded, an urgent one relayed orally too (R-CS-1, R-CS-2). Deadlines
 are policies (`cs.*`, Administration → Deadline policies):
@@ -40,6 +32,10 @@ from app.models.work_order import CATEGORIES
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.workflows.registration import check_place, registering_department
+from app.printing.forms import PrintForm
+from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
+                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+                                    N_, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   create, register)
 
@@ -351,5 +347,33 @@ SERVICE_RECORD = register(Workflow(
                    guards=(_may_create(P.COMPLAINT, _l("Complaint")),),
                    effects=(_create_complaint,), set_now=("closed_at",), cancels=("*",),
                    icon="fa-bullhorn"),
+    ),
+))
+
+
+# --- the declaration: everything else the app builds for the register ----------------------
+
+DOCUMENT = declare(DocumentType(
+    workflow=SERVICE_RECORD, model=ServiceRecord, label=_l("Register entry"),
+    view="app.views.service_record:ServiceRecordView",
+    api="app.views.service_record:ServiceRecordApi",
+    menu=Menu("Customer-service register", _l("Customer-service register"), "fa-address-book",
+              P.MENU_SERVICE, _l("Customer service"), order=40),
+    grants={EVERY_ROLE: (P.READ, P.PRINT), P.ROLE_FRONT_DESK_AGENT: (P.CREATE, P.EXPORT),
+            P.ROLE_CS_SUPERVISOR: (P.EDIT,)},
+    policies=(
+        Policy("cs.reply", N_("Inquiry answered by the time the agent set"),
+               "R-CS-3", 0, "minutes", 0.8, TO_HEAD_AND_UP, 120),
+        Policy("cs.handling_plan", N_("Handling plan submitted"),
+               "R-CS-4", 2, "working_days", 0.75, TO_HEAD_AND_UP, 240),
+        Policy("cs.commitment", N_("Commitment to the customer kept"),
+               "R-CS-5", 0, "minutes", 0.8, TO_DIRECTOR_AND_GM, 240),
+    ),
+    print_forms=(
+        PrintForm("service_register", N_("Customer-service information register"),
+                  "print/service_register.html", "R-CS-1, R-CS-2, R-CS-3, R-CS-4, R-CS-5",
+                  extra=print_values),
+        PrintForm("liaison_slip", N_("Internal liaison slip"), "print/liaison_slip.html",
+                  "R-CS-2, R-CS-3, R-CS-4", extra=print_values),
     ),
 ))

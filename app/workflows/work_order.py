@@ -1,12 +1,6 @@
 """Work order workflow (R-WO-1..7), as a table a department head can read.
 
-    registered ──dispatch──▶ dispatched ──accept──▶ accepted ──arrive──▶ on_site
-                                                    └─agree_appointment─▶ appointment_agreed ─arrive─▶ on_site
-    on_site ──quote (consent)──▶ in_progress ──complete──▶ completed ──customer_accept──▶
-    customer_accepted ──record_payment──▶ paid ──close──▶ closed     (issue_invoice: on paid)
-    on_site ──decline──▶ declined ──close──▶ closed
-    on_site / in_progress ──not_fixable (reason, next appointment)──▶ appointment_agreed
-    registered / dispatched / accepted / appointment_agreed ──cancel──▶ cancelled
+The state diagram is drawn from this table: Administration → Workflow diagrams.
 
 Deadlines: emergency on site 15 minutes after the report (armed at registration), ready
 10 minutes after dispatch, appointment kept (R-WO-2). Completion creates the revisit (R-WO-7).
@@ -21,9 +15,14 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.work_order import CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES
+from app.models.work_order import (CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES,
+                                   WorkOrder)
 from app.security import permissions as P
 from app.security.actor import Actor
+from app.printing.forms import PrintForm
+from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
+                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+                                    N_, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   register)
 from app.workflows.registration import check_place, registering_department
@@ -304,5 +303,33 @@ WORK_ORDER = register(Workflow(
                    (P.ROLE_FRONT_DESK_AGENT, P.ROLE_DEPARTMENT_HEAD),
                    fields=(Field("cancel_reason", _l("Reason"), "textarea"),),
                    cancels=("*",), icon="fa-times"),
+    ),
+))
+
+
+# --- the declaration: everything else the app builds for work orders -----------------------
+
+DOCUMENT = declare(DocumentType(
+    workflow=WORK_ORDER, model=WorkOrder, label=_l("Work order"),
+    view="app.views.work_order:WorkOrderView", api="app.views.work_order:WorkOrderApi",
+    menu=Menu("Work orders", _l("Work orders"), "fa-wrench", P.MENU_REPAIRS, _l("Repairs"),
+              order=10),
+    grants={EVERY_ROLE: (P.READ, P.PRINT), P.ROLE_TECHNICIAN: (P.CREATE,),
+            P.ROLE_PROPERTY_OFFICER: (P.CREATE,), P.ROLE_FRONT_DESK_AGENT: (P.CREATE, P.EXPORT),
+            P.ROLE_CS_SUPERVISOR: (P.EDIT,), P.ROLE_DEPARTMENT_HEAD: (P.EXPORT,)},
+    policies=(
+        Policy("wo.ready", N_("Technician ready after dispatch"),
+               "R-WO-2", 10, "minutes", 0.7, TO_HANDLER_AND_UP, 10),
+        Policy("wo.emergency_on_site", N_("Emergency repair: on site after the report"),
+               "R-WO-2", 15, "minutes", 0.67, TO_HANDLER_AND_UP, 10),
+        Policy("wo.appointment", N_("Appointment kept on time"),
+               "R-WO-2", 15, "minutes", 0.5, TO_HANDLER_AND_UP, 30),
+    ),
+    print_forms=(
+        PrintForm("repair_form", N_("Repair form"), "print/repair_form.html", "R-WO-1"),
+        PrintForm("dispatch_slip", N_("Dispatch slip"), "print/dispatch_slip.html",
+                  "R-WO-2, R-WO-3, R-WO-4, R-WO-5"),
+        PrintForm("service_slip", N_("Service slip"), "print/service_slip.html", "R-WO-5"),
+        PrintForm("repair_notice", N_("Repair notice"), "print/repair_notice.html", "R-WO-6"),
     ),
 ))

@@ -1,0 +1,212 @@
+"""Document types: one declaration each, from which the app builds everything else.
+
+A document type (work order, complaint, claim, survey…) is declared once, beside its
+transition table in `app/workflows/<type>.py`, as a `DocumentType`: its model, its workflow,
+where it sits in the menu, which roles get which permissions on it by default, its deadline
+policies with the defaults of RULES.md, its printed forms, whether it appears in the queues,
+and the periodic jobs it needs. The app factory, `flask roles sync`, `flask sla seed`, the
+queues, the print registry, the REST registration and the minute tick read these
+declarations; no list elsewhere names a type. Adding a type is one new module here (and its
+model and views), nothing else.
+
+Modules of this package are discovered, not listed: `document_types()` imports every module
+of `app.workflows` once, and each declaration registers itself on import.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Callable, Iterable, Mapping
+
+from sqlalchemy.orm import Session
+
+from app.printing.forms import PrintForm
+from app.workflows.engine import Workflow, register
+
+# The key of `grants` meaning every built-in role (all staff read and print documents).
+EVERY_ROLE = "*"
+
+# Escalation chains of deadline policies, nearest first (RULES.md: R-WO-2, R-CP-5, R-CS-5).
+TO_HANDLER_AND_UP = "handler,department_head,office_director,general_manager"
+TO_HEAD_AND_UP = "department_head,office_director,general_manager"
+TO_HEAD_AND_DIRECTOR = "department_head,office_director"
+TO_DIRECTOR_AND_GM = "office_director,general_manager"
+TO_GM = "general_manager"
+
+
+def N_(message: str) -> str:
+    """Marks an English message id for extraction; it is stored as is (deadline policy
+    names live in the database) and translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A deadline policy's default (RULES.md); seeded as data, then the admin's to change.
+    `key@preset` names the same deadline under one of the alternative procedures."""
+
+    key: str
+    name: str  # English message id, marked with N_()
+    rule: str
+    amount: int
+    unit: str  # minutes, hours, working_hours, calendar_days, working_days, end_of_day
+    warn_share: float
+    chain: str  # comma-separated escalation targets, nearest first
+    step_minutes: int
+
+
+@dataclass(frozen=True)
+class Menu:
+    """Where the type's list sits in the menu. `name` is the menu item's English name
+    (FAB stores `menu_access` on it); `order` sorts the types' entries."""
+
+    name: str
+    label: Any
+    icon: str
+    category: str
+    category_label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    """A further page of a type (statistics, a sign-off, an approval queue, its settings):
+    "module:Class", its menu entry and the permission that opens it. With `href` it is a
+    page of its own linked from the menu; without, a list page registered with its menu.
+    `grants` gives roles permissions on the page's own resource: role -> (action, resource)."""
+
+    view: str
+    menu: Menu
+    opens: tuple[str, str]  # (action, resource): who may open it sees the menu entry
+    href: str | None = None
+    grants: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+
+PeriodicJob = Callable[[Session, datetime], int]
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """Everything the app needs to know about one document type."""
+
+    workflow: Workflow
+    model: type
+    label: Any  # singular, in queues and notifications ("Work order")
+    # "module:Class" of the pages and of the REST API (strings: views import workflows).
+    view: str | None = None
+    api: str | None = None
+    menu: Menu | None = None
+    # Role name (or EVERY_ROLE) -> actions on the type's resource, e.g. ("can_create",).
+    # Transition permissions come from the workflow's own table.
+    grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    policies: tuple[Policy, ...] = ()
+    print_forms: tuple[PrintForm, ...] = ()
+    in_queues: bool = True
+    periodic_jobs: tuple[PeriodicJob, ...] = ()
+    pages: tuple[Page, ...] = ()
+    # Reference data the type needs, seeded by `flask sla seed` (e.g. approval rules);
+    # each returns how many rows it added and keeps admin edits.
+    seeds: tuple[Callable[[Session], int], ...] = ()
+
+    @property
+    def doc_type(self) -> str:
+        return self.workflow.doc_type
+
+    @property
+    def resource(self) -> str:
+        return self.workflow.resource
+
+    @property
+    def detail_endpoint(self) -> str:
+        return f"{self.view.rsplit(':', 1)[-1]}.show" if self.view else ""
+
+
+_TYPES: dict[str, DocumentType] = {}
+_discovered = False
+
+
+def declare(document: DocumentType) -> DocumentType:
+    """Register a document type (called once, at import of its module)."""
+    if getattr(document.model, "__workflow__", None) != document.doc_type:
+        raise ValueError(f"{document.model.__name__}.__workflow__ must be "
+                         f"{document.doc_type!r}")
+    forms = tuple(replace(form, doc_type=document.doc_type,
+                          endpoint=form.endpoint or document.detail_endpoint)
+                  for form in document.print_forms)
+    document = replace(document, print_forms=forms)
+    register(document.workflow)
+    _TYPES[document.doc_type] = document
+    return document
+
+
+def forget(doc_type: str) -> None:
+    """Remove a type (tests that declare a toy type clean up after themselves)."""
+    from app.workflows import engine
+
+    _TYPES.pop(doc_type, None)
+    engine._REGISTRY.pop(doc_type, None)  # noqa: SLF001 - the engine's own registry
+
+
+def discover() -> None:
+    """Import every module of this package once, so that every declaration has run."""
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    package = importlib.import_module("app.workflows")
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"app.workflows.{module.name}")
+
+
+def document_types() -> dict[str, DocumentType]:
+    """doc_type -> declaration, in menu order."""
+    discover()
+    return dict(sorted(_TYPES.items(),
+                       key=lambda kv: (kv[1].menu.order if kv[1].menu else 1000, kv[0])))
+
+
+def document_type(doc_type: str) -> DocumentType:
+    discover()
+    return _TYPES[doc_type]
+
+
+def resolve(dotted: str) -> Any:
+    """The class named by "module:Class"."""
+    module, _sep, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def all_policies() -> Iterable[tuple[str, Policy]]:
+    """(doc_type, policy) of every declared deadline policy."""
+    for doc_type, document in document_types().items():
+        for policy in document.policies:
+            yield doc_type, policy
+
+
+def all_print_forms() -> dict[str, PrintForm]:
+    return {form.key: form for document in document_types().values()
+            for form in document.print_forms}
+
+
+def role_grants() -> dict[str, set[tuple[str, str]]]:
+    """Role name (or EVERY_ROLE) -> (action, resource) the declarations grant directly."""
+    grants: dict[str, set[tuple[str, str]]] = {}
+    for document in document_types().values():
+        for role, actions in document.grants.items():
+            grants.setdefault(role, set()).update((a, document.resource) for a in actions)
+        for page in document.pages:
+            for role, perms in page.grants.items():
+                grants.setdefault(role, set()).update(perms)
+    return grants
+
+
+def menu_items() -> dict[str, tuple[tuple[str, str], str]]:
+    """Menu name -> (permission that opens it, category) of every declared type and page."""
+    items = {d.menu.name: (("can_read", d.resource), d.menu.category)
+             for d in document_types().values() if d.menu is not None}
+    for document in document_types().values():
+        items.update({page.menu.name: (page.opens, page.menu.category)
+                      for page in document.pages})
+    return items
