@@ -463,3 +463,25 @@ def test_people_of_another_office_are_not_offered_in_filters(app, world, as_user
     assert "Tech_A" in page and "Tech_B" not in page
     everyone = as_user("gm").get("/workorderview/list/").get_data(as_text=True)
     assert "Tech_B" in everyone
+
+
+def test_revisit_shares_count_the_whole_local_month(app, world, api_as, seeded):
+    """R-WO-7 shares over "this month" start at local midnight on the 1st, while creation
+    times are stored in UTC: revisits created at 04:00 local on 1 November (20:00 UTC on
+    31 October) count in November, so the next one goes to the role furthest below its
+    share (CS supervisor), not to the repair lead as if the month were empty."""
+    from datetime import datetime
+
+    from app.workflows.revisit import choose_revisitor
+
+    pk = register(api_as("agent_a"), world)
+    order = seeded.get(WorkOrder, pk)
+    for n in range(6):
+        seeded.add(Revisit(number=f"RV-T-{n}", work_order_id=pk, estate_id=world.estate_a,
+                           assigned_role="repair_lead",
+                           created_at=datetime(2026, 10, 31, 20, 0),
+                           updated_at=datetime(2026, 10, 31, 20, 0)))
+    seeded.flush()
+    with app.app_context():
+        role, _person = choose_revisitor(seeded, order, datetime(2026, 11, 1, 6, 0))
+    assert role == "cs_supervisor"

@@ -35,6 +35,18 @@ def local_now() -> datetime:
     return datetime.now(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
 
 
+def local_to_utc(moment: datetime) -> datetime:
+    """A wall-clock time of the estates as the naive UTC that `created_at` and `updated_at`
+    store, so the two conventions are never compared directly."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app, has_app_context
+
+    zone = current_app.config.get("TIMEZONE", "Asia/Shanghai") if has_app_context() \
+        else "Asia/Shanghai"
+    return moment.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None)
+
+
 class TimestampMixin:
     """Creation and change times; who changed what lives in the audit log."""
 

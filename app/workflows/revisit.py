@@ -18,6 +18,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.models.base import local_to_utc
 from app.models.revisit import MODES, RectificationNotice, Revisit
 from app.models.settings import setting
 from app.models.work_order import SATISFACTION
@@ -72,7 +73,9 @@ def choose_revisitor(session: Session, work_order: Any, now: datetime) -> tuple[
     unassigned in the queue of the estate's customer service."""
     from app.models import Estate
 
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # The month starts at local midnight; creation times are stored in UTC (R-WO-7 shares
+    # would otherwise count nothing in the first hours of each month).
+    month_start = local_to_utc(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
     counts = dict(session.execute(
         select(Revisit.assigned_role, func.count())
         .join(Estate, Estate.id == Revisit.estate_id)
