@@ -90,6 +90,9 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
     sessions.install(app)
     api_csrf.install(app)
+    from app import unit_of_work
+
+    unit_of_work.install(app)
     health.install(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -1,4 +1,5 @@
-"""CLI commands: `flask roles sync`, `flask demo load`, `flask users add`."""
+"""CLI commands: `flask roles sync`, `flask demo load`, `flask backup`, `flask restore`
+(the calendar and deadline commands register from their own modules)."""
 from __future__ import annotations
 
 import click

@@ -666,13 +666,12 @@ def _register_work_orders(load: _Load) -> None:
         doc = WorkOrder(**values)
         if doc.unit is not None and doc.resident is None:
             doc.resident = _caller(doc.unit)
-        engine.create(doc, actor=actor(by), session=session, now=when, commit=False)
+        engine.create(doc, actor=actor(by), session=session, now=when)
         load.work_orders.append(doc)
         return doc
 
     def step(doc: Any, name: str, by: str, when: datetime, **data: Any) -> None:
-        engine.apply(doc, name, data, actor=actor(by), session=session, now=when,
-                     commit=False)
+        engine.apply(doc, name, data, actor=actor(by), session=session, now=when)
 
     cuihu = load.estates["SZ-CHHY"]
     yuefu = load.estates["SZ-CHYF"]
@@ -813,8 +812,7 @@ class _Desk:
         from app.workflows import engine
 
         self.doing = f"{by} registering a {doc.__workflow__.replace('_', ' ')}"
-        engine.create(doc, actor=self.actor(by), session=self.session, now=when,
-                      commit=False)
+        engine.create(doc, actor=self.actor(by), session=self.session, now=when)
         return doc
 
     def step(self, doc: Any, name: str, by: str, when: datetime, comment: str | None = None,
@@ -823,7 +821,7 @@ class _Desk:
 
         self.doing = f"{by} taking {name} on {doc.number}"
         engine.apply(doc, name, data, actor=self.actor(by), session=self.session, now=when,
-                     comment=comment, commit=False)
+                     comment=comment)
 
     def attach(self, claim: Any, by: str, when: datetime, kind: str,
                files: list[tuple[str, bytes]]) -> None:

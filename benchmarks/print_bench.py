@@ -75,7 +75,7 @@ def make_work_orders(count: int) -> list:
                           description=f"厨房水龙头漏水，橱柜下面有积水。第 {i + 1} 次报修。\n"
                                       "請師傅帶備新的水龍頭。",
                           reported_at=now - timedelta(hours=3))
-        engine.create(order, actor=Actor.system(), session=session, now=now, commit=False)
+        engine.create(order, actor=Actor.system(), session=session, now=now)
         order.technician_id = technician
         order.dispatched_at = now - timedelta(hours=2, minutes=50)
         order.accepted_at = now - timedelta(hours=2, minutes=45)

@@ -216,6 +216,7 @@ def create_worker(url: str, estate_id: int, now: datetime, count: int, barrier: 
                                     category="plumbing", source="resident_phone",
                                     reported_at=now, emergency=(i % 2 == 0))
                     engine.create(doc, actor=Actor.system(), session=session, now=now)
+                    session.commit()  # each registration is one unit of work
                     numbers.append(doc.number)
                 except Exception as error:  # noqa: BLE001
                     session.rollback()

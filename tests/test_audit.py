@@ -147,7 +147,7 @@ def test_files_are_logged_by_size_not_content(app, world, db_session):
     from app.workflows import engine
 
     order = WorkOrder(estate_id=world.estate_a, description="Broken tile", category="other")
-    engine.create(order, actor=Actor.system(), session=db_session, commit=False)
+    engine.create(order, actor=Actor.system(), session=db_session)
     db_session.add(WorkOrderPhoto(work_order=order, filename="tile.png",
                                   content_type="image/png", size=2048, data=b"\x89" * 2048,
                                   uploaded_at=utcnow()))
@@ -181,7 +181,6 @@ def grant(app, role_name: str, permission: tuple[str, str]) -> None:
 
 
 def test_quality_reads_phones_masked_in_list_detail_and_export(app, world, api_as, as_user):
-    from app.security import permissions as P
 
     pk = change_phone(app, api_as, world, "a", "13911112222")
     # Stored as it was: masking is for reading.
@@ -336,19 +335,18 @@ def test_user_role_assignment_is_recorded_on_the_user(app, world):
 # --- readable: sentences, local time, names, steps ---------------------------------------------
 
 def test_an_entry_reads_in_chinese_with_local_time_and_the_family_name_first(
-        app, world, api_as, as_user, monkeypatch):
+        app, world, api_as, as_user):
     """Stored at 06:05 UTC, read at 14:05 in Shanghai; 李晓燕, not "晓燕 李"; labels and
     words of the zh_Hans catalog; the phone masked for the quality officer."""
-    import app.audit as audit
-
     session = app.appbuilder.session
     with app.test_request_context():
         user = app.appbuilder.sm.get_user_by_id(world.user_matrix_a)
         user.first_name, user.last_name = "晓燕", "李"
         session.commit()
-    monkeypatch.setattr(audit, "utcnow", lambda: datetime(2026, 11, 30, 6, 5, 30))
-    pk = change_phone(app, api_as, world, "a", "13911112222")
-    monkeypatch.undo()
+    from app import clock
+
+    with clock.using(clock.FrozenClock(datetime(2026, 11, 30, 6, 5, 30))):
+        pk = change_phone(app, api_as, world, "a", "13911112222")
     assert entry_by_id(app, pk).at == datetime(2026, 11, 30, 6, 5, 30)
 
     quality = as_user("quality_a")
@@ -369,9 +367,9 @@ def test_a_workflow_step_reads_as_the_step_taken(app, world, db_session, as_user
     with app.test_request_context():
         order = WorkOrder(estate_id=world.estate_a, description="Leaking tap",
                           category="other")
-        engine.create(order, actor=Actor.system(), session=db_session, commit=False)
+        engine.create(order, actor=Actor.system(), session=db_session)
         engine.apply(order, "dispatch", {"technician_id": world.user_tech_a},
-                     actor=Actor.system(), session=db_session, commit=False)
+                     actor=Actor.system(), session=db_session)
         db_session.commit()
         number = order.number
     step = db_session.scalars(select(AuditLog).where(

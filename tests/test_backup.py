@@ -105,7 +105,7 @@ def _add_realistic_rows(app: Flask, world: World) -> None:
                           resident_id=residents[0].id, contact_name=CHINESE_NAMES[0],
                           description="厨房水龙头漏水", category="plumbing", emergency=True,
                           fee=Decimal("120.50"), labour_hours=Decimal("1.5"))
-        engine.create(order, actor=Actor.system(), session=session, commit=False)
+        engine.create(order, actor=Actor.system(), session=session)
         session.add(WorkOrderPhoto(work_order=order, filename="水龙头.png",
                                    content_type="image/png", size=len(PHOTO), data=PHOTO,
                                    uploaded_at=utcnow()))

@@ -86,7 +86,7 @@ def make_complaint(app, api_as, world, side: str = "a") -> int:
                           unit=session.get(Unit, payload["unit"]),
                           resident=session.get(Resident, payload["resident"]),
                           event_time=local_now() - timedelta(hours=3))
-    engine.create(complaint, actor=Actor.system(), session=session, commit=False)
+    engine.create(complaint, actor=Actor.system(), session=session)
     return complaint.id
 
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.models import (Building, CollectiveCase, Company, Complaint, DeadlineTimer,
+from app.models import (CollectiveCase, Company, Complaint, DeadlineTimer,
                         Notification, RegisterSignOff, Revisit, Unit)
 from app.models.base import local_now
 from app.security.actor import Actor
@@ -226,7 +226,7 @@ def _complaint(session, world, estate: str, unit_id: int, when: datetime, matter
                     event_time=when - timedelta(hours=1), event_place="Lobby",
                     subject="Lift", matter=matter, description="Stuck",
                     customer_request="Repair", immediate_reply="Sorry", received_at=when)
-    engine.create(doc, actor=Actor.system(), session=session, now=when, commit=False)
+    engine.create(doc, actor=Actor.system(), session=session, now=when)
     return doc
 
 
@@ -287,9 +287,8 @@ def _classified(session, world, cls: dict, received: datetime, **extra) -> Compl
                     immediate_reply="Sorry", received_at=received, **extra)
     supervisor = Actor.for_user(_user(session, world.user_supervisor_a))
     engine.create(doc, actor=Actor.for_user(_user(session, world.user_agent_a)),
-                  session=session, now=received, commit=False)
-    engine.apply(doc, "classify", cls, actor=supervisor, session=session, now=received,
-                 commit=False)
+                  session=session, now=received)
+    engine.apply(doc, "classify", cls, actor=supervisor, session=session, now=received)
     session.commit()  # the request context's teardown would drop uncommitted work
     return doc
 

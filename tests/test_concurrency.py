@@ -172,7 +172,7 @@ def _arm_timers(scratch: ScratchDatabase) -> dict[int, set[int]]:
                     WorkOrder(estate=estate, description=f"{group} #{i}", category="plumbing",
                               source="resident_phone", reported_at=start,
                               department_id=w.eng_a, technician_id=w.user_tech_a),
-                    actor=Actor.system(), session=session, now=start, commit=False)
+                    actor=Actor.system(), session=session, now=start)
                 timer = deadlines.arm(session, doc, "test.conc", start, w.user_tech_a)
                 session.flush()
                 if group == "met":

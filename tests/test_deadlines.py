@@ -65,7 +65,7 @@ def new_work_order(session, world: World, at: datetime, *,
     doc = WorkOrder(estate=session.get(Estate, world.estate_a), description="水管漏水",
                     category="plumbing", source="resident_phone", reported_at=at,
                     emergency=emergency, department_id=world.eng_a)
-    return engine.create(doc, actor=Actor.system(), session=session, now=at, commit=False)
+    return engine.create(doc, actor=Actor.system(), session=session, now=at)
 
 
 def arm(session, world: World, key: str, start: datetime) -> DeadlineTimer:
@@ -326,7 +326,7 @@ def test_due_timers_are_processed_in_batches(session, world):
 
 def dispatch(session, world, doc: WorkOrder, at: datetime) -> None:
     engine.apply(doc, "dispatch", {"technician_id": world.user_tech_a}, actor=Actor.system(),
-                 session=session, now=at, commit=False)
+                 session=session, now=at)
 
 
 def test_met_deadline_never_escalates(session, world):
@@ -344,10 +344,9 @@ def test_met_deadline_never_escalates(session, world):
         at + timedelta(minutes=10), world.user_tech_a, world.eng_a)
 
     engine.apply(accepted, "accept", actor=Actor.system(), session=session,
-                 now=at + timedelta(minutes=5), commit=False)
+                 now=at + timedelta(minutes=5))
     engine.apply(cancelled, "cancel", {"cancel_reason": "Resident fixed it"},
-                 actor=Actor.system(), session=session, now=at + timedelta(minutes=5),
-                 commit=False)
+                 actor=Actor.system(), session=session, now=at + timedelta(minutes=5))
     assert (timer.status, timer.closed_at, timer.next_check_at) == (
         "met", at + timedelta(minutes=5), None)
     assert ready[cancelled.id].status == "cancelled"
@@ -373,9 +372,9 @@ def test_emergency_on_site_deadline(session, world):
     on_time = new_work_order(session, world, reported, emergency=True)
     dispatch(session, world, on_time, reported + timedelta(minutes=1))
     engine.apply(on_time, "accept", actor=Actor.system(), session=session,
-                 now=reported + timedelta(minutes=2), commit=False)
+                 now=reported + timedelta(minutes=2))
     engine.apply(on_time, "arrive", actor=Actor.system(), session=session,
-                 now=reported + timedelta(minutes=12), commit=False)
+                 now=reported + timedelta(minutes=12))
     (met,) = [t for t in session.scalars(select(DeadlineTimer).where(
         DeadlineTimer.doc_id == on_time.id, DeadlineTimer.doc_type == "work_order"))
         if t.policy.key == "wo.emergency_on_site"]

@@ -72,7 +72,7 @@ def make_order(session, world, **fields):
                       resident=session.get(Resident, world.resident_a),
                       description=fields.pop("description", "廚房水龍頭漏水，櫥櫃下有積水。"),
                       reported_at=now - timedelta(hours=2))
-    engine.create(order, actor=Actor.system(), session=session, now=now, commit=False)
+    engine.create(order, actor=Actor.system(), session=session, now=now)
     defaults = dict(registering_department_id=world.cs_a, department_id=world.eng_a,
                     technician_id=world.user_tech_a, dispatched_at=now - timedelta(hours=1),
                     arrived_at=now - timedelta(minutes=40), labour_hours=Decimal("1.5"),
@@ -101,13 +101,13 @@ def make_notice(session, world, order=None):
     revisit = Revisit(work_order=order, estate=order.estate, unit=order.unit,
                       assigned_role="cs_supervisor", revisitee="Resident A",
                       revisited_at=now, problem="角阀仍有渗水")
-    engine.create(revisit, actor=Actor.system(), session=session, now=now, commit=False)
+    engine.create(revisit, actor=Actor.system(), session=session, now=now)
     notice = RectificationNotice(revisit=revisit, work_order=order, estate=order.estate,
                                  technician_id=order.technician_id,
                                  issued_by_id=world.user_agent_a,
                                  issued_at=datetime(2026, 3, 2, 9, 30),
                                  problem="角阀仍有渗水，地面潮湿。")
-    engine.create(notice, actor=Actor.system(), session=session, now=now, commit=False)
+    engine.create(notice, actor=Actor.system(), session=session, now=now)
     session.flush()
     return notice
 
@@ -292,7 +292,7 @@ def make_complaint(session, world):
                           event_time=now, event_place="一楼大堂", subject="夜班保安",
                           matter="security", description="凌晨两点放陌生人进入大堂。",
                           customer_request="道歉并加强门禁", immediate_reply="已致歉，今日核查。")
-    engine.create(complaint, actor=Actor.system(), session=session, now=now, commit=False)
+    engine.create(complaint, actor=Actor.system(), session=session, now=now)
     return complaint
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from flask_appbuilder import Model
-from sqlalchemy import select
 
 from app.commands import sync_roles
 from app.models.resident import mask_phone

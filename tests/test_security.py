@@ -2,7 +2,7 @@
 password policy, headers, permission refusals."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -7,7 +7,7 @@ then the general manager, with frozen time (R-CS-5); one click into a work order
 complaint keeping the link (R-CS-1); closing into the revisit scope (R-CS-6); the scope
 matrix of the register (R-ORG-4); and the two bilingual printed forms (R-PR).
 
-The workflow engine's clock is frozen (`clock`): transitions happen at `clock.now`, so
+The product's one clock is frozen (`clock`): transitions happen at `clock.now`, so
 the deadlines below are concrete dates of the 2026 mainland calendar.
 """
 from __future__ import annotations
@@ -20,9 +20,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from app import clock as product_clock
+from app.clock import FrozenClock
+from app.models.base import local_to_utc, utc_to_local
+
 from app.models import Complaint, Revisit, ServiceRecord, WorkflowHistory
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
-from app.workflows import engine
 from app.workflows.engine import registered
 from tests.conftest import csrf_token
 from tests.test_printing import assert_every_character_has_a_glyph, embedded_families
@@ -34,24 +37,31 @@ WEDNESDAY = datetime(2026, 6, 10, 10, 0)  # an ordinary working Wednesday
 
 
 class Clock:
+    """The product's one clock (app.clock), frozen at a local time and moved by tests."""
+
     def __init__(self, now: datetime) -> None:
-        self.now = now
+        self.frozen = FrozenClock(local_to_utc(now))
+
+    @property
+    def now(self) -> datetime:
+        return utc_to_local(self.frozen.now)
 
     def at(self, when: datetime) -> "Clock":
-        self.now = when
+        self.frozen.now = local_to_utc(when)
         return self
 
     def later(self, **delta) -> "Clock":
-        self.now += timedelta(**delta)
+        self.frozen.move(**delta)
         return self
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    """The workflow engine's time, frozen (registration, transitions, deadlines armed)."""
+def clock():
+    """Time stands still for the whole product (registration, transitions, deadlines)."""
     frozen = Clock(WEDNESDAY)
-    monkeypatch.setattr(engine, "local_now", lambda: frozen.now)
-    return frozen
+    token = product_clock.install(frozen.frozen)
+    yield frozen
+    product_clock.uninstall(token)
 
 
 @pytest.fixture

@@ -470,7 +470,6 @@ def test_revisit_shares_count_the_whole_local_month(app, world, api_as, seeded):
     times are stored in UTC: revisits created at 04:00 local on 1 November (20:00 UTC on
     31 October) count in November, so the next one goes to the role furthest below its
     share (CS supervisor), not to the repair lead as if the month were empty."""
-    from datetime import datetime
 
     from app.workflows.revisit import choose_revisitor
 

@@ -19,32 +19,37 @@ from sqlalchemy import Column, DateTime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    """Now, as naive UTC (creation and change times, the audit log), from the one
+    injectable clock (app.clock)."""
+    from app import clock
+
+    return clock.current().utc()
+
+
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app, has_app_context
+
+    return ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai")
+                    if has_app_context() else "Asia/Shanghai")
 
 
 def local_now() -> datetime:
     """Wall-clock time of the estates (config TIMEZONE, default Asia/Shanghai; Hong Kong
     has the same offset and neither has daylight saving). Workflow times, deadlines and
     printed forms use it, because the working-day calendar is local."""
-    from zoneinfo import ZoneInfo
+    return utc_to_local(utcnow()).replace(microsecond=0)
 
-    from flask import current_app, has_app_context
 
-    zone = current_app.config.get("TIMEZONE", "Asia/Shanghai") if has_app_context() \
-        else "Asia/Shanghai"
-    return datetime.now(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
+def utc_to_local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc).astimezone(_zone()).replace(tzinfo=None)
 
 
 def local_to_utc(moment: datetime) -> datetime:
     """A wall-clock time of the estates as the naive UTC that `created_at` and `updated_at`
     store, so the two conventions are never compared directly."""
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app, has_app_context
-
-    zone = current_app.config.get("TIMEZONE", "Asia/Shanghai") if has_app_context() \
-        else "Asia/Shanghai"
-    return moment.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(tzinfo=_zone()).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 class TimestampMixin:

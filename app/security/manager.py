@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, flash, g, has_request_context, jsonify, request
-from flask_appbuilder.api import BaseApi, expose, safe
+from flask import flash, g, has_request_context, jsonify, request
+from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager

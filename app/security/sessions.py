@@ -54,8 +54,7 @@ def _on_logout(sender: Flask, user, **_extra) -> None:  # noqa: ARG001
         db_session = current_app.appbuilder.session
         lifetime = current_app.permanent_session_lifetime or timedelta(hours=1)
         revoke(db_session, token_id, "session", getattr(user, "id", None),
-               utcnow() + lifetime)
-        db_session.commit()  # the sign-out request's unit of work
+               utcnow() + lifetime)  # committed with the sign-out request (unit_of_work)
 
 
 def check_session_cookie() -> None:

@@ -116,6 +116,5 @@ class AdminAlertView(ScopedModelView):
         items = items if isinstance(items, list) else [items]
         for item in items:
             item.resolved = True
-        self.datamodel.session.commit()
         flash(_("%(n)d alert(s) resolved.", n=len(items)), "success")
         return redirect(self.get_redirect())

@@ -237,7 +237,6 @@ class CompensationClaimView(WorkflowModelView):
     label_columns = LABELS
     list_title = show_title = add_title = _l("Compensation claims")
     document_label = _l("Compensation claim")
-    print_forms = ("complaint_handling_form",)
 
     def __init__(self, **kwargs: Any) -> None:
         self.method_permission_name = {**self.method_permission_name,

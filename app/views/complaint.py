@@ -254,7 +254,7 @@ class RegisterSignOffView(BaseView):
                                     signed_by_id=actor.user_id, signed_at=local_now(),
                                     remark=(request.form.get("remark") or "")[:500] or None))
         try:
-            session.commit()
+            session.flush()  # the request commits; a second sign-off of the day fails here
         except IntegrityError:
             session.rollback()
             flash(_("%(day)s is already signed off.", day=day.isoformat()), "warning")

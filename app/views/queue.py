@@ -2,7 +2,6 @@
 app.workflows.queues and the deadline engine's notifications."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -14,7 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models import Estate, Notification
-from app.models.base import local_now
+from app.models.base import local_now, utcnow
 from app.models.work_order import CATEGORIES
 from app.security import permissions as P
 from app.security.actor import Actor
@@ -110,8 +109,7 @@ class NotificationView(ScopedModelView):
         items = items if isinstance(items, list) else [items]
         for item in items:
             if item.read_at is None:
-                item.read_at = datetime.utcnow()
-        self.datamodel.session.commit()
+                item.read_at = utcnow()
         flash(_("%(n)d notification(s) marked as read.", n=len(items)), "success")
         return redirect(self.get_redirect())
 

@@ -2,7 +2,6 @@
 for roles without the see-phone permission."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import flash, redirect
@@ -11,6 +10,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms.fields import SelectField
 
 from app.models import Resident
+from app.models.base import local_now
 from app.models.resident import RELATIONS
 from app.security import permissions as P
 from app.views.base import ScopedModelRestApi, ScopedModelView, scoped
@@ -45,8 +45,7 @@ class ResidentView(ScopedModelView):
         items = items if isinstance(items, list) else [items]
         for item in items:
             if item.move_out_date is None:
-                item.move_out_date = date.today()
-        self.datamodel.session.commit()
+                item.move_out_date = local_now().date()
         flash(_("Move-out recorded for %(n)d resident(s).", n=len(items)), "success")
         return redirect(self.get_redirect())
 

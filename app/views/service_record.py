@@ -122,7 +122,6 @@ class ServiceRecordView(WorkflowModelView):
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Customer-service register")
     document_label = _l("Register entry")
-    print_forms = ("service_register", "liaison_slip")
     export_columns = ["number", "received_at", "estate.name", "kind_label", "source_label",
                       "urgent", "contact_name", "contact_phone", "content", "department.name",
                       "state_label"]

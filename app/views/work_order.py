@@ -116,7 +116,6 @@ class WorkOrderView(WorkflowModelView):
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Work orders")
     document_label = _l("Work order")
-    print_forms = ("repair_form", "dispatch_slip", "service_slip", "repair_notice")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -196,7 +195,6 @@ class RevisitView(WorkflowModelView):
     label_columns = LABELS
     list_title = show_title = _l("Revisits")
     document_label = _l("Revisit")
-    print_forms = ()
 
 
 class RectificationNoticeView(WorkflowModelView):
@@ -215,7 +213,6 @@ class RectificationNoticeView(WorkflowModelView):
     label_columns = LABELS
     list_title = show_title = _l("Rectification notices")
     document_label = _l("Rectification notice")
-    print_forms = ("rectification_notice",)
 
 
 # --- REST --------------------------------------------------------------------------------

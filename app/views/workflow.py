@@ -37,8 +37,8 @@ class WorkflowInterface(ScopedInterface):
     """Data interface of a document: adding one goes through the workflow engine (form
     number, initial state, deadlines armed at registration, first history row)."""
 
-    def add(self, item: Any, commit: bool = True) -> None:
-        engine.create(item, actor=Actor.current(), session=self.session, commit=commit)
+    def add(self, item: Any, commit: bool = True) -> None:  # noqa: ARG002 - see unit_of_work
+        engine.create(item, actor=Actor.current(), session=self.session)
 
 
 # Filled as document views are created: doc type -> its detail endpoint and its name, so
@@ -119,7 +119,6 @@ class WorkflowModelView(ScopedModelView):
     workflow: Workflow
     show_template = "documents/show.html"
     transition_template = "documents/transition.html"
-    print_forms: tuple[str, ...] = ()  # keys of app.printing forms for this document
     document_label: Any = None  # singular name in queues ("Work order"); else list_title
 
     def __init__(self, **kwargs: Any) -> None:
@@ -255,11 +254,12 @@ class WorkflowModelView(ScopedModelView):
                                  seen_version=int(seen), comment=request.form.get("comment"))
                     done.append(item.number)
                 except WorkflowError as error:
+                    # All or nothing: the rows before this one are not done either.
                     session.rollback()
                     message, status, errors = error.message, error.status, error.errors
                     if done:
-                        flash(_("Done for %(numbers)s.", numbers=", ".join(done)), "success")
-                    items = [i for i in items if i.number not in done]
+                        message = _("%(message)s Nothing was done for the other selected "
+                                    "records either.", message=message)
                     break
             else:
                 flash(_("%(action)s: done for %(numbers)s.", action=transition.label,

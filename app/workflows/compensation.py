@@ -25,9 +25,8 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope, is_in_scope
 from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
-                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
-                                    N_, Page, Policy, declare)
+from app.workflows.registry import (DocumentType, Menu,
+                                    N_, Page, declare)
 from app.workflows.engine import (Branch, Context, Field, InvalidData, Transition, Workflow,
                                   register)
 

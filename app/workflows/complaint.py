@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES, MAJOR_CRITERIA,
@@ -29,6 +29,7 @@ from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HA
                                     N_, Page, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   apply, create, register)
+from app.workflows import staffing
 from app.workflows.registration import check_place, registering_department
 
 STATES = {
@@ -122,7 +123,7 @@ def detect_collective(doc: Complaint, actor: Actor, session: Session, now: datet
     case = CollectiveCase(estate=doc.estate, department_id=doc.department_id,
                           matter=doc.matter, detected_at=now,
                           household_count=len(households), complaints=list(rows))
-    create(case, actor=Actor.system(), session=session, now=now, commit=False,
+    create(case, actor=Actor.system(), session=session, now=now,
            data={"households": len(households), "complaints": [c.number for c in rows]})
 
 
@@ -138,13 +139,11 @@ def _department_choices(doc: Any, session: Session) -> dict[int, str]:
 
 def _staff_choices(doc: Any, session: Session) -> dict[int, str]:
     """People of the estate's office who can take a complaint over."""
-    from app.workflows.work_order import _staff_of_estate
-
     people: dict[int, str] = {}
     for kind in ("customer_service", "engineering", "environment", "security",
                  "administration", "quality", "finance", "marketing"):
-        people.update(_staff_of_estate(doc, session, kind, HANDLERS + AGENTS
-                                       + (P.ROLE_CS_CENTRE_MANAGER, P.ROLE_REPAIR_LEAD)))
+        people.update(staffing.on_estate(session, doc.estate, kind, HANDLERS + AGENTS
+                                         + (P.ROLE_CS_CENTRE_MANAGER, P.ROLE_REPAIR_LEAD)))
     return people
 
 
@@ -334,12 +333,12 @@ def _confirm_members(case: CollectiveCase, ctx: Context) -> None:
             apply(complaint, "classify", {
                 "complaint_class": "major", "major_criteria": "e",
                 "class_reason": _("Collective complaint %(case)s", case=case.number)},
-                actor=Actor.system(), session=ctx.session, now=ctx.now, commit=False)
+                actor=Actor.system(), session=ctx.session, now=ctx.now)
         elif complaint.state in OPEN_STATES and complaint.complaint_class != "major":
             apply(complaint, "reclassify", {
                 "complaint_class": "major", "major_criteria": "e",
                 "class_reason": _("Collective complaint %(case)s", case=case.number)},
-                actor=Actor.system(), session=ctx.session, now=ctx.now, commit=False,
+                actor=Actor.system(), session=ctx.session, now=ctx.now,
                 comment=_("Collective complaint %(case)s", case=case.number))
 
 
@@ -376,14 +375,10 @@ def upgrade_unresolved(session: Session, now: datetime) -> int:
         Complaint.state.in_(("classified", "in_progress", "with_developer")))).all()
     for complaint in due:
         apply(complaint, "upgrade", {}, actor=Actor.system(), session=session, now=now,
-              commit=False, comment=_("Unresolved after %(n)d month(s) (R-CP-4 c).",
+              comment=_("Unresolved after %(n)d month(s) (R-CP-4 c).",
                                       n=months))
     return len(due)
 
-
-def open_count(session: Session, estate_id: int) -> int:
-    return session.scalar(select(func.count(Complaint.id)).where(
-        Complaint.estate_id == estate_id, Complaint.state.in_(OPEN_STATES))) or 0
 
 
 # --- the declarations: everything else the app builds for complaints ------------------------

@@ -205,37 +205,23 @@ class TickResult:
 
 def recipients(session: Session, timer: DeadlineTimer, target: str) -> list[int]:
     """User ids who hear about `timer` at escalation level `target`."""
-    from app.models import Estate, StaffProfile
-    from app.models.staff import profile_departments, profile_offices
+    from app.models import Estate
     from app.security import permissions as P
-    from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
+    from app.workflows import staffing
 
     if target == "handler":
         return [timer.handler_user_id] if timer.handler_user_id else []
-
-    def with_roles(names: list[str]):
-        return (select(User.id).join(assoc_user_role, assoc_user_role.c.user_id == User.id)
-                .join(Role, Role.id == assoc_user_role.c.role_id)
-                .where(Role.name.in_(names), User.active.is_(True)))
-
     if target == "department_head":
         if timer.department_id is None:
             return []
-        query = (with_roles([P.ROLE_DEPARTMENT_HEAD, P.ROLE_CS_CENTRE_MANAGER])
-                 .join(StaffProfile, StaffProfile.user_id == User.id)
-                 .join(profile_departments, profile_departments.c.profile_id == StaffProfile.id)
-                 .where(profile_departments.c.department_id == timer.department_id))
-    elif target == "office_director":
+        return staffing.in_department(session, (P.ROLE_DEPARTMENT_HEAD,
+                                                P.ROLE_CS_CENTRE_MANAGER), timer.department_id)
+    if target == "office_director":
         office_id = session.scalar(select(Estate.office_id).where(Estate.id == timer.estate_id))
-        query = (with_roles([P.ROLE_OFFICE_DIRECTOR])
-                 .join(StaffProfile, StaffProfile.user_id == User.id)
-                 .join(profile_offices, profile_offices.c.profile_id == StaffProfile.id)
-                 .where(profile_offices.c.office_id == office_id))
-    elif target == "general_manager":
-        query = with_roles([P.ROLE_GM])
-    else:
-        return []
-    return sorted(set(session.scalars(query)))
+        return staffing.directing_office(session, (P.ROLE_OFFICE_DIRECTOR,), office_id)
+    if target == "general_manager":
+        return staffing.anywhere(session, (P.ROLE_GM,))
+    return []
 
 
 def _record_level(session: Session, timer: DeadlineTimer, level: int, target: str,

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -72,9 +72,6 @@ class CalendarMissing(WorkflowError):
 
 
 # --- declarations ----------------------------------------------------------------------
-
-FIELD_KINDS = ("text", "textarea", "int", "decimal", "datetime", "date", "bool", "choice",
-               "user")
 
 
 @dataclass(frozen=True)
@@ -364,8 +361,10 @@ def available(doc: Any, actor: Actor) -> list[Transition]:
 
 def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: Actor,
           session: Session, seen_version: int | None = None, comment: str | None = None,
-          now: datetime | None = None, commit: bool = True) -> WorkflowHistory:
-    """Take transition `name` on `doc`: the only way any document changes state."""
+          now: datetime | None = None) -> WorkflowHistory:
+    """Take transition `name` on `doc`: the only way any document changes state. Never
+    commits: the request, command or job that called it commits once at its end, or rolls
+    back when this raises."""
     from app.security.bounds import text_limit
 
     workflow = workflow_of(doc)
@@ -395,11 +394,8 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
                         clean)
     except StaleDataError:
         # Anywhere in the step (an effect's query flushes too): someone saved first.
-        session.rollback()
         raise StaleVersion(_("Someone else changed this record after you opened it. "
                              "Reload it to see their changes, then try again.")) from None
-    if commit:
-        session.commit()
     return history
 
 
@@ -448,7 +444,9 @@ def _take(doc: Any, transition: Transition, workflow: Workflow, context: "Contex
 
 
 def _calendar_missing(session: Session, error: "CalendarUnknownYear") -> None:
-    """Nothing is guessed: undo the transition, keep the admin alert, tell the person."""
+    """Nothing is guessed: undo the step, keep the admin alert, tell the person. The one
+    place the engine ends a transaction: the step is rolled back and the alert committed
+    in a transaction of its own, so that it survives the refusal."""
     from app.models.calendar import AdminAlert
     from app.workflows.calendar import ALERT_UNKNOWN_YEAR
 
@@ -462,10 +460,9 @@ def _calendar_missing(session: Session, error: "CalendarUnknownYear") -> None:
 
 
 def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = None,
-           comment: str | None = None, data: Mapping[str, Any] | None = None,
-           commit: bool = True) -> Any:
+           comment: str | None = None, data: Mapping[str, Any] | None = None) -> Any:
     """Register a new document: initial state, the deadlines armed at registration and the
-    first history row, in one transaction. Permission to create is the view's / API's."""
+    first history row. Permission to create is the view's / API's. Never commits."""
     from app.workflows import deadlines
 
     from app.workflows.numbering import allocate_number
@@ -494,8 +491,6 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
     if workflow.after_create is not None:
         workflow.after_create(doc, actor, session, now)
         session.flush()
-    if commit:
-        session.commit()
     return doc
 
 
@@ -568,5 +563,3 @@ def transition_grants(workflows: Iterable[Workflow]) -> dict[str, set[tuple[str,
                 grants.setdefault(role, set()).add((t.permission, workflow.resource))
     return grants
 
-
-STATE_LABEL = _l("State")

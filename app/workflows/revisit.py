@@ -24,10 +24,10 @@ from app.models.settings import setting
 from app.models.work_order import SATISFACTION
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.workflows import deadlines
+from app.workflows import deadlines, staffing
 from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
-                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+from app.workflows.registry import (EVERY_ROLE, TO_HANDLER_AND_UP,
+                                    DocumentType, Menu,
                                     N_, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, Transition, Workflow, create,
                                   register)
@@ -47,24 +47,11 @@ POLICY_OF_CATEGORY = {"safety_facility": "revisit.safety", "water_leak": "revisi
 
 def _candidates(session: Session, role_code: str, work_order: Any) -> list[int]:
     """People of `role_code` who cover the estate of `work_order`."""
-    from app.workflows.work_order import _staff_of_estate
-
     role = ROLE_OF_SHARE[role_code]
     if role_code == "office_director":
-        from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
-
-        from app.models import StaffProfile
-        from app.models.staff import profile_offices
-
-        return sorted(session.scalars(
-            select(User.id).join(assoc_user_role, assoc_user_role.c.user_id == User.id)
-            .join(Role, Role.id == assoc_user_role.c.role_id)
-            .join(StaffProfile, StaffProfile.user_id == User.id)
-            .join(profile_offices, profile_offices.c.profile_id == StaffProfile.id)
-            .where(Role.name == role, User.active.is_(True),
-                   profile_offices.c.office_id == work_order.estate.office_id)).unique())
+        return staffing.directing_office(session, (role,), work_order.estate.office_id)
     kind = "customer_service" if role_code == "cs_supervisor" else "engineering"
-    return sorted(_staff_of_estate(work_order, session, kind, (role,)))
+    return sorted(staffing.on_estate(session, work_order.estate, kind, (role,)))
 
 
 def choose_revisitor(session: Session, work_order: Any, now: datetime) -> tuple[str, int | None]:
@@ -108,7 +95,7 @@ def create_repair_revisit(work_order: Any, ctx: Context) -> Revisit:
         estate=work_order.estate, unit=work_order.unit, assigned_role=role,
         assignee_id=assignee, department_id=work_order.registering_department_id
         or work_order.department_id)
-    create(revisit, actor=ctx.actor, session=session, now=ctx.now, commit=False,
+    create(revisit, actor=ctx.actor, session=session, now=ctx.now,
            data={"work_order": work_order.number})
     policy = POLICY_OF_CATEGORY.get(work_order.category, "revisit.repair")
     timer = deadlines.arm(session, revisit, policy, ctx.now, assignee)
@@ -120,11 +107,9 @@ def create_followup_revisit(source: Any, link: str, policy: str, ctx: Context) -
     """The revisit of a handled complaint (R-CP-7: within 2 days) or register entry
     (R-CS-6), with the least-loaded CS supervisor of the estate (none: it waits unassigned
     in Customer Service's queue)."""
-    from app.workflows.work_order import _staff_of_estate
-
     session = ctx.session
-    people = sorted(_staff_of_estate(source, session, "customer_service",
-                                     (P.ROLE_CS_SUPERVISOR,)))
+    people = sorted(staffing.on_estate(session, source.estate, "customer_service",
+                                       (P.ROLE_CS_SUPERVISOR,)))
     assignee = None
     if people:
         load = dict(session.execute(
@@ -136,7 +121,7 @@ def create_followup_revisit(source: Any, link: str, policy: str, ctx: Context) -
                       assignee_id=assignee,
                       department_id=source.registering_department_id or source.department_id,
                       **{link: source})
-    create(revisit, actor=ctx.actor, session=session, now=ctx.now, commit=False,
+    create(revisit, actor=ctx.actor, session=session, now=ctx.now,
            data={link: source.number})
     timer = deadlines.arm(session, revisit, policy, ctx.now, assignee)
     revisit.due_at = timer.due_at if timer else None
@@ -164,7 +149,7 @@ def _follow_up_complaint(revisit: Revisit, ctx: Context) -> None:
         return
     satisfied = ctx.transition.name == "record" and revisit.satisfaction in SATISFIED
     apply(complaint, "close" if satisfied else "reopen", {}, actor=Actor.system(),
-          session=ctx.session, now=ctx.now, commit=False,
+          session=ctx.session, now=ctx.now,
           comment=_("Revisit %(number)s", number=revisit.number))
 
 
@@ -180,7 +165,7 @@ def _issue_rectification(revisit: Revisit, ctx: Context) -> None:
         department_id=work_order.department_id if work_order else revisit.department_id,
         technician_id=work_order.technician_id if work_order else None,
         issued_by_id=ctx.actor.user_id, issued_at=ctx.now, problem=revisit.problem)
-    create(notice, actor=ctx.actor, session=ctx.session, now=ctx.now, commit=False,
+    create(notice, actor=ctx.actor, session=ctx.session, now=ctx.now,
            data={"revisit": revisit.number})
 
 

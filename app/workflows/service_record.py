@@ -33,8 +33,7 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.workflows.registration import check_place, registering_department
 from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
-                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_HEAD_AND_UP, DocumentType, Menu,
                                     N_, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   create, register)
@@ -48,7 +47,6 @@ STATES = {
     "closed": _l("Closed"),
     "converted": _l("Converted"),
 }
-OPEN_STATES = ("recorded", "dispatched", "plan_submitted", "customer_told", "handled")
 WITH_DEPARTMENT = ("dispatched", "plan_submitted", "customer_told")
 
 # Who does what by default (admins grant more in Security → List Roles). Supervisors,
@@ -181,7 +179,7 @@ def _create_work_order(doc: ServiceRecord, ctx: Context) -> None:
         description=doc.content, reported_at=doc.received_at,
         registered_by_id=ctx.actor.user_id,
         registering_department_id=doc.registering_department_id)
-    create(order, actor=ctx.actor, session=ctx.session, now=ctx.now, commit=False,
+    create(order, actor=ctx.actor, session=ctx.session, now=ctx.now,
            data={"service_record": doc.number})
     doc.work_order = order
 
@@ -209,7 +207,7 @@ def _create_complaint(doc: ServiceRecord, ctx: Context) -> None:
         immediate_reply=values["immediate_reply"], agreed_reply_at=values["agreed_reply_at"],
         received_at=doc.received_at, received_by_id=doc.received_by_id or ctx.actor.user_id,
         registering_department_id=doc.registering_department_id)
-    create(complaint, actor=ctx.actor, session=ctx.session, now=ctx.now, commit=False,
+    create(complaint, actor=ctx.actor, session=ctx.session, now=ctx.now,
            data={"service_record": doc.number})
     doc.complaint = complaint
 

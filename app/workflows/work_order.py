@@ -20,11 +20,12 @@ from app.models.work_order import (CATEGORIES, PAYMENT_METHODS, SATISFACTION, SO
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
-                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
+from app.workflows.registry import (EVERY_ROLE, TO_HANDLER_AND_UP,
+                                    DocumentType, Menu,
                                     N_, Policy, declare)
 from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
                                   register)
+from app.workflows import staffing
 from app.workflows.registration import check_place, registering_department
 
 STATES = {
@@ -41,8 +42,6 @@ STATES = {
     "closed": _l("Closed"),
     "cancelled": _l("Cancelled"),
 }
-OPEN_STATES = ("registered", "dispatched", "accepted", "appointment_agreed", "on_site",
-               "in_progress", "completed", "customer_accepted", "paid")
 
 # Who does what by default (admins grant more in Security → List Roles).
 FRONT_DESK = (P.ROLE_FRONT_DESK_AGENT,)
@@ -53,43 +52,15 @@ CASHIERS = (P.ROLE_TECHNICIAN, P.ROLE_PROPERTY_OFFICER)
 
 # --- choices -----------------------------------------------------------------------------
 
-def _staff_of_estate(doc: Any, session: Session, department_kind: str,
-                     roles: tuple[str, ...]) -> dict[int, str]:
-    """Users holding one of `roles` in a `department_kind` department of the estate's office
-    who work on this estate (their profile lists it, or lists no estate at all)."""
-    from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
-
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments, profile_estates
-
-    estate = doc.estate
-    query = (select(User, StaffProfile.id)
-             .join(assoc_user_role, assoc_user_role.c.user_id == User.id)
-             .join(Role, Role.id == assoc_user_role.c.role_id)
-             .join(StaffProfile, StaffProfile.user_id == User.id)
-             .join(profile_departments, profile_departments.c.profile_id == StaffProfile.id)
-             .join(Department, Department.id == profile_departments.c.department_id)
-             .where(Role.name.in_(roles), User.active.is_(True),
-                    Department.kind == department_kind, Department.office_id == estate.office_id)
-             .order_by(User.first_name, User.last_name))
-    people: dict[int, str] = {}
-    for user, profile_id in session.execute(query).unique():
-        estates = set(session.scalars(select(profile_estates.c.estate_id)
-                                      .where(profile_estates.c.profile_id == profile_id)))
-        if not estates or estate.id in estates:
-            people[user.id] = user.get_full_name()
-    return people
-
-
 def technicians(doc: Any, session: Session) -> dict[int, str]:
-    return _staff_of_estate(doc, session, "engineering",
-                            (P.ROLE_TECHNICIAN, P.ROLE_REPAIR_LEAD))
+    return staffing.on_estate(session, doc.estate, "engineering",
+                              (P.ROLE_TECHNICIAN, P.ROLE_REPAIR_LEAD))
 
 
 def property_officers(doc: Any, session: Session) -> dict[int, str]:
     people: dict[int, str] = {}
     for kind in ("customer_service", "finance", "administration"):
-        people.update(_staff_of_estate(doc, session, kind, (P.ROLE_PROPERTY_OFFICER,)))
+        people.update(staffing.on_estate(session, doc.estate, kind, (P.ROLE_PROPERTY_OFFICER,)))
     return people
 
 
