@@ -45,7 +45,7 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
 
         sync_roles()
         build_world()
-        from app.workflows.compensation import seed_approval_rules
+        from app.workflows.claim_routing import seed_approval_rules
 
         seed_policies(db.session)
         seed_settings(db.session)

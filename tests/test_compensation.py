@@ -18,7 +18,8 @@ from app.models import (ApprovalRule, CompensationClaim, CompensationEvidence, C
                         WorkflowHistory)
 from app.models.base import local_now
 from app.security import permissions as P
-from app.workflows.compensation import amount_in_words, route_for, seed_approval_rules
+from app.workflows.claim_routing import route_for, seed_approval_rules
+from app.workflows.money import amount_in_words
 from app.workflows.engine import registered
 from tests.conftest import csrf_token
 

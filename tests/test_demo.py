@@ -342,7 +342,7 @@ def check_complaints(app) -> None:
 
 
 def evidence_is_valid(item: CompensationEvidence) -> bool:
-    from app.views.compensation import _sniff
+    from app.uploads import sniff as _sniff
 
     return item.size == len(item.data) and _sniff(item.data) == item.content_type
 

@@ -60,7 +60,7 @@ def _seed_reference_data(load: Load) -> None:
     session = load.session
     load.added["Setting"] += seed_settings(session)
     load.added["DeadlinePolicy"] += seed_policies(session)
-    from app.workflows.compensation import seed_approval_rules
+    from app.workflows.claim_routing import seed_approval_rules
     load.added["ApprovalRule"] += seed_approval_rules(session)
     year = load.today.year
     for region in REGIONS:

@@ -37,6 +37,10 @@ ACKNOWLEDGED_BY = {"contractor": _l("The contractor, in writing"),
 EVIDENCE_KINDS = {"evidence": _l("Evidence"), "acknowledgement": _l("Written acknowledgement"),
                   "quality_station": _l("Quality supervision station confirmation")}
 MONEY = Numeric(12, 2)
+HOUSE_KINDS = ("house_return", "house_exchange")
+PART_LIABILITIES = ("contractor", "company", "developer")  # the liable parts of a claim
+PART_ATTRS = {"contractor": "contractor_amount", "company": "company_amount",
+              "developer": "developer_amount"}
 
 
 class CompensationClaim(DocumentMixin, TimestampMixin, Model):

@@ -9,10 +9,9 @@ including attaching evidence. The claimant's phone is masked for roles that do n
 """
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.api import expose as api_expose, protect, safe
 from flask_appbuilder.baseviews import expose
@@ -33,12 +32,13 @@ from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KIND
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope
+from app.uploads import IMAGE_TYPES, PDF, UploadRefused, download_response, read_uploads
 from app.views.base import ScopedModelView, scoped
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows import engine
-from app.workflows.compensation import (COMPENSATION, PART_LIABILITIES, PAYMENT_METHODS,
-                                        MoneyError, money_errors, parse_money, role_label,
-                                        waiting_for)
+from app.models.compensation import PART_LIABILITIES
+from app.workflows.compensation import COMPENSATION, PAYMENT_METHODS, role_label, waiting_for
+from app.workflows.money import MoneyError, money_errors, parse_money
 from app.workflows.engine import InvalidData, WorkflowError
 
 LABELS = {
@@ -85,71 +85,33 @@ def _money(value: Any) -> str:
 
 # --- evidence files ----------------------------------------------------------------------
 
-PDF = "application/pdf"
-
-
-def _sniff(data: bytes) -> str:
-    """The real type of an uploaded file from its content: a JPEG, PNG or WebP image that
-    Pillow can open, or a PDF that pypdf can read; "" for anything else."""
-    if data.startswith(b"%PDF-"):
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
-        try:
-            return PDF if len(PdfReader(BytesIO(data)).pages) > 0 else ""
-        except (PdfReadError, ValueError, OSError, KeyError, TypeError):
-            return ""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(BytesIO(data)) as image:
-            return Image.MIME.get(image.format or "", "")
-    except (UnidentifiedImageError, OSError, ValueError):
-        return ""
-
-
 def read_evidence(files: list[Any], kind: str, actor: Actor) -> list[CompensationEvidence]:
-    """Uploaded evidence checked for size and real type (not the browser's word): photos
-    (JPEG, PNG, WebP) and PDF scans of letters and acknowledgements."""
+    """Uploaded evidence checked by content (app/uploads.py): photos (JPEG, PNG, WebP) and
+    PDF scans of letters and acknowledgements. A refused file is an InvalidData on the
+    field: the engine's refusal, as for every other step."""
     limit = int(current_app.config.get("EVIDENCE_MAX_BYTES",
                                        current_app.config.get("PHOTO_MAX_BYTES",
                                                               10 * 1024 * 1024)))
-    allowed = set(current_app.config.get("PHOTO_TYPES", ("image/jpeg", "image/png",
-                                                         "image/webp"))) | {PDF}
-    evidence = []
-    for upload in files:
-        if upload is None or not getattr(upload, "filename", None):
-            continue
-        data = upload.read(limit + 1)
-        name = str(upload.filename).replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
-        if len(data) > limit:
-            raise InvalidData(_("Please correct the highlighted fields."), {
-                "evidence_files": _("%(name)s is larger than %(mb).1f MB.", name=name,
-                                    mb=limit / 1024 / 1024)})
-        kind_found = _sniff(data)
-        if kind_found not in allowed:
-            raise InvalidData(_("Please correct the highlighted fields."), {
-                "evidence_files": _("%(name)s is not a JPEG, PNG or WebP image or a PDF.",
-                                    name=name)})
-        evidence.append(CompensationEvidence(
-            kind=kind, filename=name, content_type=kind_found, size=len(data), data=data,
-            uploaded_by_id=actor.user_id, uploaded_at=local_now()))
-    return evidence
+    allowed = set(current_app.config.get("PHOTO_TYPES", IMAGE_TYPES)) | {PDF}
+    try:
+        uploads = read_uploads(files, allowed_types=allowed, max_bytes=limit)
+    except UploadRefused as refusal:
+        raise InvalidData(_("Please correct the highlighted fields."),
+                          {"evidence_files": refusal.message}) from None
+    return [CompensationEvidence(kind=kind, filename=u.filename, content_type=u.content_type,
+                                 size=u.size, data=u.data, uploaded_by_id=actor.user_id,
+                                 uploaded_at=local_now()) for u in uploads]
 
 
 def evidence_response(session: Any, evidence_id: int) -> Response | None:
-    """One evidence file, if it belongs to a claim in the viewer's scope (else None)."""
+    """One evidence file, if it belongs to a claim in the viewer's scope (else None).
+    Photos open in the browser; PDFs are saved (a sandboxed page cannot show them)."""
     item = session.scalar(apply_scope(select(CompensationEvidence), CompensationEvidence)
                           .where(CompensationEvidence.id == evidence_id))
     if item is None:
         return None
-    response = send_file(BytesIO(item.data), mimetype=item.content_type,
-                         as_attachment=item.content_type == PDF,
-                         download_name=item.filename, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(item.data, content_type=item.content_type,
+                             filename=item.filename, inline=item.content_type != PDF)
 
 
 def attach_files(claim: CompensationClaim, kind: str, files: list[Any], *, actor: Actor,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _, lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields import BooleanField, MultipleFileField, SelectField
 
@@ -18,6 +18,7 @@ from app.models.base import utcnow
 from app.models.work_order import CATEGORIES, SOURCES
 from app.security import permissions as P
 from app.security.scope import apply_scope
+from app.uploads import IMAGE_TYPES, UploadRefused, download_response, read_uploads
 from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.engine import InvalidData
@@ -139,41 +140,22 @@ class WorkOrderView(WorkflowModelView):
                                .where(WorkOrderPhoto.id == photo_id))
         if photo is None:
             abort(404)
-        return Response(photo.data, mimetype=photo.content_type,
-                        headers={"Content-Disposition": f"inline; filename={photo.filename}",
-                                 "X-Content-Type-Options": "nosniff"})
+        return download_response(photo.data, content_type=photo.content_type,
+                                 filename=photo.filename, inline=True)
 
 
 def read_photos(files: list[Any]) -> list[WorkOrderPhoto]:
-    """Uploaded photos checked for size and real image type (not the browser's word)."""
-    from io import BytesIO
-
-    from PIL import Image, UnidentifiedImageError
-
-    limit = int(current_app.config.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
-    allowed = tuple(current_app.config.get("PHOTO_TYPES", ("image/jpeg", "image/png")))
-    photos = []
-    for upload in files:
-        if upload is None or not upload.filename:
-            continue
-        data = upload.read(limit + 1)
-        if len(data) > limit:
-            raise InvalidData(_("Please correct the highlighted fields."), {
-                "photo_files": _("%(name)s is larger than %(mb).1f MB.", name=upload.filename,
-                            mb=limit / 1024 / 1024)})
-        try:
-            with Image.open(BytesIO(data)) as image:
-                kind = Image.MIME.get(image.format or "", "")
-        except (UnidentifiedImageError, OSError):
-            kind = ""
-        if kind not in allowed:
-            raise InvalidData(_("Please correct the highlighted fields."), {
-                "photo_files": _("%(name)s is not a JPEG, PNG or WebP image.",
-                            name=upload.filename)})
-        photos.append(WorkOrderPhoto(filename=str(escape(upload.filename))[:200],
-                                     content_type=kind, size=len(data), data=data,
-                                     uploaded_at=utcnow()))
-    return photos
+    """Uploaded photos checked by content (app/uploads.py); a refused file is an
+    InvalidData on the field, so the add form comes back with the input kept (400)."""
+    try:
+        uploads = read_uploads(
+            files, allowed_types=current_app.config.get("PHOTO_TYPES", IMAGE_TYPES),
+            max_bytes=int(current_app.config.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024)))
+    except UploadRefused as refusal:
+        raise InvalidData(_("Please correct the highlighted fields."),
+                          {"photo_files": refusal.message}) from None
+    return [WorkOrderPhoto(filename=u.filename, content_type=u.content_type, size=u.size,
+                           data=u.data, uploaded_at=utcnow()) for u in uploads]
 
 
 class RevisitView(WorkflowModelView):

@@ -9,24 +9,26 @@ claim they raised, and the approver is not the reviewer.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KINDS,
-                                     LIABILITIES, ApprovalRule, CompensationClaim,
+                                     LIABILITIES, CompensationClaim,
                                      CompensationEvidence)
+from app.models.compensation import HOUSE_KINDS, PART_ATTRS
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope, is_in_scope
 from app.printing.forms import PrintForm
 from app.workflows.registry import (DocumentType, Menu,
                                     N_, Page, declare)
+from app.workflows.claim_routing import NoRule, _part, route_for, seed_approval_rules
+from app.workflows.money import MoneyError, amount_in_words, parse_money
 from app.workflows.engine import (Branch, Context, Field, InvalidData, Transition, Workflow,
                                   register)
 
@@ -47,10 +49,6 @@ STATES = {
 FINAL_STATES = ("paid", "rejected", "closed", "completed", "withdrawn")
 OPEN_STATES = tuple(s for s in STATES if s not in FINAL_STATES)
 DECISION_STATES = ("under_review", "awaiting_approval")
-HOUSE_KINDS = ("house_return", "house_exchange")
-PART_LIABILITIES = ("contractor", "company", "developer")  # the liable parts of a claim
-PART_ATTRS = {"contractor": "contractor_amount", "company": "company_amount",
-              "developer": "developer_amount"}
 PAYMENT_METHODS = {
     "bank_transfer": _l("Bank transfer"), "cash": _l("Cash"), "wechat": _l("WeChat Pay"),
     "alipay": _l("Alipay"), "fee_offset": _l("Offset against property fees"),
@@ -78,165 +76,6 @@ def role_label(name: str | None) -> str:
     if not name:
         return ""
     return str(ROLE_LABELS.get(name, name))
-
-
-# --- money ---------------------------------------------------------------------------------
-
-CENT = Decimal("0.01")
-MONEY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
-
-
-class MoneyError(ValueError):
-    """A typed amount that is not an exact yuan amount; str() is the translated reason."""
-
-
-def parse_money(value: Any, *, positive: bool = True) -> Decimal:
-    """An exact amount in yuan with at most two decimal places (fen), as typed or posted.
-
-    Nothing is rounded: 1.234 is refused, not read as 1.23. Refuses NaN, infinities,
-    booleans, thousands separators and words; `positive` also refuses 0."""
-    if isinstance(value, bool) or value is None:
-        raise MoneyError(_("Enter an amount in yuan such as 1200.50."))
-    text = str(value).strip()
-    if not text:
-        raise MoneyError(_("This field is required."))
-    try:
-        amount = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise MoneyError(_("Enter an amount in yuan such as 1200.50.")) from None
-    if not amount.is_finite():
-        raise MoneyError(_("Enter an amount in yuan such as 1200.50."))
-    if abs(amount) > MONEY_MAX:
-        raise MoneyError(_("The amount is too large."))
-    if amount != amount.quantize(CENT):
-        raise MoneyError(_("At most two decimal places (fen), such as 1200.50."))
-    if positive and amount <= 0:
-        raise MoneyError(_("The amount must be greater than 0."))
-    if amount < 0:
-        raise MoneyError(_("An amount cannot be negative."))
-    return amount.quantize(CENT)
-
-
-def money_errors(values: Mapping[str, Any], kind: str | None = None) -> dict[str, str]:
-    """Per-field reasons for the amounts present in `values` (a posted form or JSON)."""
-    errors: dict[str, str] = {}
-    for name in ("amount", *PART_ATTRS.values()):
-        if name not in values or (name != "amount" and values[name] in (None, "")):
-            continue
-        try:
-            parse_money(values[name], positive=name == "amount" and kind not in HOUSE_KINDS)
-        except MoneyError as error:
-            errors[name] = str(error)
-    return errors
-
-
-def _part(claim: CompensationClaim, liability: str) -> Decimal:
-    value = getattr(claim, PART_ATTRS[liability])
-    return Decimal(str(value)) if value not in (None, "") else Decimal("0")
-
-
-def liable_parts(claim: CompensationClaim) -> list[tuple[str, Decimal]]:
-    """(liability, amount) of each liable part: a single liability carries the whole amount;
-    a split claim carries its non-zero parts."""
-    if claim.liability == "split":
-        return [(name, _part(claim, name)) for name in PART_LIABILITIES
-                if _part(claim, name) > 0]
-    return [(claim.liability, Decimal(str(claim.amount)))]
-
-
-# --- routing (R-CO-2..4) ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PartRoute:
-    liability: str
-    amount: Decimal
-    rule_id: int
-    reviewer_role: str | None
-    approver_role: str | None
-    forward_to_developer: bool
-
-
-@dataclass(frozen=True)
-class Route:
-    """Who decides a claim: the strictest of its parts."""
-
-    parts: tuple[PartRoute, ...]
-    reviewer_role: str | None
-    approver_role: str | None
-    forward_to_developer: bool
-
-
-class NoRule(LookupError):
-    """No approval rule covers a part; str() is the translated reason."""
-
-
-def rule_for(session: Session, liability: str, amount: Decimal) -> ApprovalRule | None:
-    """The rule of `liability` with the smallest limit at or above `amount` (a rule without
-    a limit comes last)."""
-    rules = session.scalars(select(ApprovalRule).where(ApprovalRule.liability == liability))
-    fitting = [r for r in rules if r.max_amount is None or amount <= r.max_amount]
-    if not fitting:
-        return None
-    return min(fitting, key=lambda r: (r.max_amount is None, r.max_amount or 0, r.id))
-
-
-def strictest(roles: Iterable[str | None]) -> str | None:
-    """Of several roles, the one that includes the others in the role hierarchy (the deputy
-    general manager over the CS centre manager); the first of equals."""
-    best: str | None = None
-    for role in roles:
-        if role and (best is None or len(P.included_roles(role)) > len(P.included_roles(best))):
-            best = role
-    return best
-
-
-def route_for(claim: CompensationClaim, session: Session) -> Route:
-    """Read the approval rules for each liable part of `claim`; the claim needs a review if
-    any part does, goes to the strictest approver of its parts, and is forwarded to the
-    developer as a whole when any part is (R-CO-4). Raises NoRule."""
-    parts: list[PartRoute] = []
-    for liability, amount in liable_parts(claim):
-        rule = rule_for(session, liability, amount)
-        if rule is None or (not rule.forward_to_developer and not rule.approver_role):
-            raise NoRule(_(
-                "No approval rule covers a %(liability)s part of %(amount)s yuan. An "
-                "administrator adds one in Administration → Approval rules.",
-                liability=str(LIABILITIES.get(liability, liability)).lower(),
-                amount=f"{amount:,.2f}"))
-        parts.append(PartRoute(liability, amount, rule.id, rule.reviewer_role or None,
-                               rule.approver_role or None, bool(rule.forward_to_developer)))
-    if any(p.forward_to_developer for p in parts):
-        return Route(tuple(parts), None, None, True)
-    approver = strictest(p.approver_role for p in parts)
-    reviewer = strictest(p.reviewer_role for p in parts)
-    if reviewer == approver:
-        reviewer = None
-    return Route(tuple(parts), reviewer, approver, False)
-
-
-DEFAULT_RULES = (
-    # liability, max_amount, reviewer, approver, forward, rule id
-    ("contractor", Decimal("20000.00"), None, P.ROLE_CS_CENTRE_MANAGER, False, "R-CO-2"),
-    ("contractor", None, P.ROLE_CS_CENTRE_MANAGER, P.ROLE_DEPUTY_GM, False, "R-CO-2"),
-    ("company", Decimal("10000.00"), None, P.ROLE_CS_CENTRE_MANAGER, False, "R-CO-3"),
-    ("company", None, P.ROLE_CS_CENTRE_MANAGER, P.ROLE_DEPUTY_GM, False, "R-CO-3"),
-    ("developer", None, None, None, True, "R-CO-4"),
-)
-
-
-def seed_approval_rules(session: Session) -> int:
-    """Create the RULES.md §6 default rules of each liability that has no rule yet; rules
-    an administrator changed, added or removed are kept (idempotent)."""
-    have = set(session.scalars(select(ApprovalRule.liability)))
-    added = 0
-    for liability, limit, reviewer, approver, forward, rule in DEFAULT_RULES:
-        if liability not in have:
-            session.add(ApprovalRule(liability=liability, max_amount=limit,
-                                     reviewer_role=reviewer, approver_role=approver,
-                                     forward_to_developer=forward, rule=rule))
-            added += 1
-    session.flush()
-    return added
 
 
 # --- who holds which role --------------------------------------------------------------------
@@ -677,59 +516,6 @@ def waiting_for(session: Session, actor: Actor, *, estate_id: int | None = None,
 
 
 # --- printing ----------------------------------------------------------------------------------
-
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-PLACES = ("", "拾", "佰", "仟")
-SECTIONS = ("", "万", "亿", "万亿")
-
-
-def _section(value: int) -> str:
-    text, zero = "", False
-    for place in (3, 2, 1, 0):
-        digit = value // 10 ** place % 10
-        if digit == 0:
-            zero = zero or bool(text)
-            continue
-        if zero:
-            text += DIGITS[0]
-            zero = False
-        text += DIGITS[digit] + PLACES[place]
-    return text
-
-
-def amount_in_words(value: Any) -> str:
-    """An amount in Chinese capital numerals as finance writes it on paper forms
-    (大写金额): 20000.01 → 贰万元零壹分, 10000 → 壹万元整."""
-    if value in (None, ""):
-        return ""
-    cents = int((Decimal(str(value)).quantize(CENT) * 100).to_integral_value())
-    sign = "负" if cents < 0 else ""
-    yuan, rest = divmod(abs(cents), 100)
-    jiao, fen = divmod(rest, 10)
-    sections, text, gap = [], "", False
-    while yuan:
-        yuan, part = divmod(yuan, 10000)
-        sections.append(part)
-    for index in reversed(range(len(sections))):
-        part = sections[index]
-        if part == 0:
-            gap = gap or bool(text)
-            continue
-        if text and (gap or part < 1000):
-            text += DIGITS[0]
-        text += _section(part) + SECTIONS[index]
-        gap = False
-    if text:
-        text += "元"
-    if not jiao and not fen:
-        return sign + (text or "零元") + "整"
-    if jiao:
-        text += DIGITS[jiao] + "角"
-    elif text:
-        text += DIGITS[0]
-    text += DIGITS[fen] + "分" if fen else "整"
-    return sign + text
-
 
 def print_values(claim: CompensationClaim) -> dict[str, Any]:
     """Extra values of the complaint handling form (投诉处理单)."""
