@@ -65,7 +65,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
     from app.workflows.calendar import calendar_cli
-    from app.workflows.deadlines import sla_cli
+    from app.workflows.sla_commands import sla_cli
 
     app.cli.add_command(calendar_cli)
     app.cli.add_command(sla_cli)

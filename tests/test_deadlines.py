@@ -23,7 +23,7 @@ from app.models import Estate, WorkOrder
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.workflows import deadlines, engine
+from app.workflows import deadlines, engine, sla_commands
 from app.workflows.calendar import CalendarUnknownYear, seed_calendar
 from tests.world import World
 
@@ -463,7 +463,7 @@ def test_cli_tick_prints_the_counts(scratch):
     """The cron job's command (`sla tick`) with a pretended time: one warning, four
     escalation levels, five notifications; run again, nothing (R-WO-2)."""
     runner = scratch.app.test_cli_runner()
-    result = runner.invoke(deadlines.sla_cli, ["tick", "--now", "2026-10-08 17:30"])
+    result = runner.invoke(sla_commands.sla_cli, ["tick", "--now", "2026-10-08 17:30"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("checked 2, warnings 1, escalations 4, notifications 5")
     with scratch.app.app_context():
@@ -474,7 +474,7 @@ def test_cli_tick_prints_the_counts(scratch):
                                                scratch.world.user_director_a,
                                                scratch.world.user_gm])
         s.remove()
-    again = runner.invoke(deadlines.sla_cli, ["tick", "--now", "2026-10-08 17:30"])
+    again = runner.invoke(sla_commands.sla_cli, ["tick", "--now", "2026-10-08 17:30"])
     assert again.exit_code == 0, again.output
     assert again.output.startswith("checked 0, warnings 0, escalations 0, notifications 0")
 
