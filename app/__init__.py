@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from config import BASE_DIR, CONFIGS
 
@@ -135,6 +136,30 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     def _permanent_session():
         from flask import session
 
-        session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds every session
+        # PERMANENT_SESSION_LIFETIME bounds every session that holds something; an empty
+        # one is not written at all.
+        if session and not session.permanent and not _is_asset():
+            session.permanent = True
 
+    app.session_interface = PageSessionInterface()
     return app
+
+
+def _is_asset() -> bool:
+    """Stylesheets, scripts, fonts, and requests for what does not exist (favicon.ico)."""
+    from flask import request
+
+    endpoint = request.endpoint
+    return endpoint is None or endpoint == "static" or endpoint.endswith(".static")
+
+
+class PageSessionInterface(SecureCookieSessionInterface):
+    """Only pages write the session cookie, never stylesheets and scripts.
+
+    A browser fetches a page's assets in parallel with the page, each with the cookie it
+    had when it asked. Had asset responses refreshed the cookie, the last to arrive would
+    win, and an older cookie could replace the one the page just set (losing the sign-in
+    form's CSRF token, or a sign-in itself)."""
+
+    def should_set_cookie(self, app: Flask, session: Any) -> bool:
+        return not _is_asset() and super().should_set_cookie(app, session)

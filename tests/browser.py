@@ -60,8 +60,21 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.shutdown()
+        server.server_close()  # the port is free again, not left listening
         with app.app_context():
             db.engine.dispose()
+
+
+def signed_in(page: "object", username: str, timeout: float = 30000) -> None:
+    """Wait until the sign-in has left the login page; say what the page showed if not."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_url(lambda url: "/login" not in url, timeout=timeout)
+    except PlaywrightTimeout:
+        text = page.inner_text("body")[:600] if page.url else ""
+        raise AssertionError(f"{username} is still on {page.url} after signing in: "
+                             f"{text!r}") from None
 
 
 @contextmanager

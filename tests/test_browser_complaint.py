@@ -12,7 +12,7 @@ from babel.support import Translations
 
 from app.models.base import local_now
 from config import BASE_DIR
-from tests.browser import chromium_page, chromium_path, live_server
+from tests.browser import chromium_page, chromium_path, live_server, signed_in
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    signed_in(page, username)
     page.goto(f"{base}/lang/zh_Hant")
 
 

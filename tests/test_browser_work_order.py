@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser import chromium_page, chromium_path, live_server
+from tests.browser import chromium_page, chromium_path, live_server, signed_in
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    signed_in(page, username)
 
 def choose(page, select: str, text: str) -> None:
     """Pick an option of a select2-enhanced <select> by its visible text."""
