@@ -6,8 +6,11 @@ import logging
 import os
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_appbuilder import AppBuilder
+from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS
 
@@ -39,12 +42,20 @@ def _config_class(config: str | type | None) -> type:
 
 def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     """Build the app. `config` is a name from config.CONFIGS or a config class."""
-    from flask_appbuilder import AppBuilder
-
+    # The factory loads the product when called, not when the package is imported: a
+    # module such as app.clock or app.models must be importable without the views, the
+    # workflows and the commands (the models import app.clock).
+    from app import clock, health, unit_of_work
     from app.audit import install_audit_listener
+    from app.commands import register_commands
     from app.extensions import csrf, db, migrate
-    from app.i18n import select_locale
+    from app.i18n import duration_label, select_locale, use_wtforms_catalog
+    from app.security import api_csrf, sessions
+    from app.security.input_guard import install as install_input_guard
+    from app.security.manager import schema_ready
+    from app.security.names import install as install_names
     from app.security.passwords import validate_password
+    from app.views import register_views
 
     config_class = _config_class(config)
     if hasattr(config_class, "check"):
@@ -53,6 +64,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validate_password
+    clock.set_zone(app.config.get("TIMEZONE", clock.DEFAULT_ZONE))  # every stored time
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for each other (numbering, ticks) instead of failing at once.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -70,8 +82,6 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         csrf.init_app(app)
         # migrations/env.py targets flask_appbuilder.Model.metadata (STACK.md).
         migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
-        from app.security.manager import schema_ready
-
         # Before `flask db upgrade` there are no permission tables to sync into.
         update_perms = app.config.get("FAB_UPDATE_PERMS", True) and schema_ready(db.engine)
         app.config["FAB_UPDATE_PERMS"] = update_perms
@@ -80,36 +90,19 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         # FAB stores its own selector; ours maps browser tags and ignores stale cookies.
         app.extensions["babel"].locale_selector = select_locale
 
-        from app.views import register_views
-
         register_views(appbuilder)
         appbuilder.post_init()
 
     install_audit_listener()
-    from app import health
-    from app.security import api_csrf, sessions
-
     sessions.install(app)
     api_csrf.install(app)
-    from app import unit_of_work
-
     unit_of_work.install(app)
     health.install(app)
     if app.config.get("PROXY_COUNT"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
-    from app.security.names import install as install_names
-
     install_names()
-
-    from app.commands import register_commands
-
     register_commands(app)
-
-    from app.security.input_guard import install as install_input_guard
-
     install_input_guard(app)  # 400/404 for input no view can store or look up
 
     @app.after_request
@@ -123,19 +116,13 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
     @app.context_processor
     def _locale_context():
-        from flask_babel import get_locale
-
         return {"current_locale": str(get_locale() or "en")}
-
-    from app.i18n import duration_label, use_wtforms_catalog
 
     app.before_request(use_wtforms_catalog)
     app.jinja_env.filters["duration"] = duration_label
 
     @app.before_request
     def _permanent_session():
-        from flask import session
-
         # PERMANENT_SESSION_LIFETIME bounds every session that holds something; an empty
         # one is not written at all.
         if session and not session.permanent and not _is_asset():
@@ -147,8 +134,6 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
 
 def _is_asset() -> bool:
     """Stylesheets, scripts, fonts, and requests for what does not exist (favicon.ico)."""
-    from flask import request
-
     endpoint = request.endpoint
     return endpoint is None or endpoint == "static" or endpoint.endswith(".static")
 

@@ -16,12 +16,16 @@ from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import event, exc as sa_exc, inspect as sa_inspect
+from flask_login import user_logged_out
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 
 from app.models.audit import AuditLog
-from app.models.base import utcnow
+from app.models.base import local_now
+from app.workflows.registry import document_models
 
 IGNORED_FIELDS = {"password", "login_count", "fail_login_count", "last_login", "changed_on",
                   "changed_by_fk", "changed_by", "created_on", "created_by_fk", "created_by",
@@ -132,7 +136,6 @@ def document_of(obj: Any) -> Any | None:
     session = object_session(obj)
     if not doc_type or doc_id is None or session is None:
         return None
-    from app.workflows.engine import document_models
 
     model = document_models().get(doc_type)
     return session.get(model, doc_id) if model is not None else None
@@ -199,7 +202,6 @@ def _client_addr() -> str | None:
 
 def _actor() -> tuple[int | None, str]:
     if has_request_context():
-        from flask import current_app
 
         user = current_app.appbuilder.sm.current_user
         if user is not None and getattr(user, "is_authenticated", False):
@@ -228,7 +230,7 @@ def _after_flush(session: Session, flush_context: Any) -> None:  # noqa: ARG001
                          "row_id": row_id, "changes": changes, **_whereabouts(obj)})
     if rows:
         user_id, username = _actor()
-        now, addr = utcnow(), _client_addr()
+        now, addr = local_now(), _client_addr()
         for row in rows:
             row.update(at=now, user_id=user_id, username=username, client_addr=addr)
         session.connection().execute(AuditLog.__table__.insert(), rows)
@@ -246,7 +248,7 @@ def record_event(action: str, *, table_name: str = "", row_id: Any = "",
     is acting now. Committed at once unless `commit` is False: a failed sign-in or an
     export changes nothing else that could carry it."""
     user_id, username = actor if actor is not None else _actor()
-    entry = AuditLog(at=utcnow(), user_id=user_id, username=(username or "")[:256],
+    entry = AuditLog(at=local_now(), user_id=user_id, username=(username or "")[:256],
                      action=action, table_name=table_name, row_id=str(row_id or "")[:100],
                      changes=dict(changes or {}), record_name=record_name,
                      client_addr=_client_addr(), **{**EMPTY_PLACE, **(place or {})})
@@ -287,8 +289,6 @@ def _on_logout(sender: Any, user: Any = None, **extra: Any) -> None:  # noqa: AR
 
 def install_audit_listener() -> None:
     """Idempotent: one listener for every session of the process, one for sign-outs."""
-    from flask_login import user_logged_out
-
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
     user_logged_out.connect(_on_logout)  # blinker connects a receiver once

@@ -32,17 +32,22 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
 import click
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import MetaData, Table, create_engine, inspect, select, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
+
+from app import clock
+from app.extensions import db
 
 ARCHIVE_FORMAT = "property-service-desk-backup"
 FORMAT_VERSION = 1
@@ -315,7 +320,7 @@ def _write_archive(target: Path, manifest: dict[str, Any], database: Path, membe
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             body = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size, info.mtime, info.mode = len(body), int(datetime.now().timestamp()), 0o600
+            info.size, info.mtime, info.mode = len(body), int(clock.utc_now().timestamp()), 0o600
             tar.addfile(info, io.BytesIO(body))
             tar.add(database, arcname=member, filter=_private)
             if uploads is not None:
@@ -337,7 +342,7 @@ def _manifest(dialect: str, revision: str | None, tables: dict[str, TableSummary
     return {
         "format": ARCHIVE_FORMAT,
         "format_version": FORMAT_VERSION,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": clock.utc_now().isoformat(timespec="seconds"),
         "dialect": dialect,
         "alembic_revision": revision,
         "database": {"member": member, "bytes": database.stat().st_size,
@@ -392,7 +397,7 @@ def create_backup(url: str, output: Path | None, instance_path: Path,
                   keep: int | None = None) -> BackupResult:
     """Write one archive of the database and instance/uploads; return its path."""
     dialect = dialect_of(url)
-    target = archive_path(output, instance_path, datetime.now(timezone.utc))
+    target = archive_path(output, instance_path, clock.utc_now())
     uploads_dir = instance_path / UPLOADS_MEMBER
     uploads = uploads_dir if uploads_dir.is_dir() else None
     with tempfile.TemporaryDirectory(prefix=".desk-backup-work-",
@@ -521,9 +526,6 @@ def _verify_uploads(manifest: dict[str, Any], uploads_dir: Path) -> list[str]:
 
 def code_heads() -> list[str]:
     """The migration heads of the code running the restore (needs an app context)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
     config = Config()
     config.set_main_option("script_location", current_app.extensions["migrate"].directory)
     return sorted(ScriptDirectory.from_config(config).get_heads())
@@ -559,8 +561,6 @@ def _database_url() -> str:
 def _release_app_connections() -> None:
     """The app's pooled connections must not hold locks on (or keep alive) a database
     this command is about to copy into."""
-    from app.extensions import db
-
     db.session.remove()
     db.engine.dispose()
 

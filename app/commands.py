@@ -6,6 +6,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.backup import backup_command, restore_command
+from app.demo import load_demo
+from app.security.permissions import ROLE_ADMIN
+from app.security.roles import role_permissions, transition_permissions
+from app.workflows.calendar import calendar_cli
+from app.workflows.sla_commands import sla_cli
+
 roles_cli = AppGroup("roles", help="Built-in roles and their permissions.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product.")
 
@@ -16,11 +23,8 @@ def sync_roles(reset: bool = False) -> dict[str, int]:
     Admin customisations are kept unless `reset` is given, which makes every built-in
     role exactly its default again.
     """
-    from app.security.permissions import ROLE_ADMIN, expand_grants, role_permissions
-    from app.workflows.engine import registered, transition_grants
-
     roles = role_permissions()
-    transitions = expand_grants(transition_grants(registered().values()))
+    transitions = transition_permissions()
     sm = current_app.appbuilder.sm
     granted: dict[str, int] = {}
     if sm.find_role(ROLE_ADMIN) is None:
@@ -54,8 +58,6 @@ def roles_sync(reset: bool) -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load (or top up) the demo company, estates, residents and one user per role."""
-    from app.demo import load_demo
-
     summary = load_demo()
     for line in summary:
         click.echo(line)
@@ -64,12 +66,9 @@ def demo_load() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
-    from app.workflows.calendar import calendar_cli
-    from app.workflows.sla_commands import sla_cli
 
     app.cli.add_command(calendar_cli)
     app.cli.add_command(sla_cli)
-    from app.backup import backup_command, restore_command
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

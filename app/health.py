@@ -7,14 +7,14 @@ import logging
 from flask import Blueprint, Flask, jsonify
 from sqlalchemy import text
 
+from app.extensions import csrf, db
+
 log = logging.getLogger(__name__)
 health = Blueprint("health", __name__)
 
 
 @health.get("/health")
 def check():
-    from app.extensions import db
-
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -26,7 +26,6 @@ def check():
 
 def install(app: Flask) -> None:
     app.register_blueprint(health)
-    from app.extensions import csrf
 
     csrf.exempt(health)
     limiter = getattr(app.appbuilder.sm, "limiter", None)

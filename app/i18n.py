@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from babel import support
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.i18n import messages_path
 
 # The product's name (config APP_NAME) as the navbar shows it, in the reader's language.
 PRODUCT_NAME = _l("Property Service Desk")
@@ -60,9 +64,6 @@ WTFORMS_LOCALES = {"zh_Hant": "zh_TW", "zh_Hans": "zh"}
 
 @lru_cache(maxsize=8)
 def _wtforms_catalog(locale: str):
-    from babel import support
-    from wtforms.i18n import messages_path
-
     return support.Translations.load(messages_path(), [WTFORMS_LOCALES.get(locale, locale)],
                                      domain="wtforms")
 
@@ -70,15 +71,11 @@ def _wtforms_catalog(locale: str):
 def use_wtforms_catalog() -> None:
     """Before each request: the WTForms messages of the request's locale, in its script
     (Flask-WTF reads them from `request.wtforms_translations`)."""
-    from flask_babel import get_locale
-
     request.wtforms_translations = _wtforms_catalog(str(get_locale() or "en"))
 
 
 def duration_label(minutes: int) -> str:
     """Time left or overdue as people say it: "2 d 3 h", "5 h 20 min", "12 min"."""
-    from flask_babel import gettext as _
-
     minutes = abs(int(minutes))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)

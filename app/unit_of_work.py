@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -48,8 +49,6 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        from flask import request
-
         session = app.appbuilder.session
         if response.status_code >= 400:
             # A refused write leaves nothing behind; a refused read wrote nothing.
@@ -63,8 +62,6 @@ def install(app: Flask) -> None:
         except Exception:  # noqa: BLE001 - the person gets a clear answer, not a half save
             session.rollback()
             log.exception("commit at the end of the request failed")
-            from flask import jsonify
-            from flask_babel import gettext as _
 
             message = _("The change could not be saved. Nothing was changed; please try "
                         "again.")

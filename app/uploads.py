@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 from flask import Response
 from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
@@ -62,9 +64,7 @@ class Upload:
 def _opens_as_image(image_format: str) -> Callable[[bytes], bool]:
     """Pillow opens the bytes as exactly this format (a magic number alone is cheap to
     fake: a header followed by anything else is not a photo)."""
-
     def check(data: bytes) -> bool:
-        from PIL import Image, UnidentifiedImageError
 
         try:
             with Image.open(BytesIO(data), formats=[image_format]) as image:
@@ -78,8 +78,6 @@ def _opens_as_image(image_format: str) -> Callable[[bytes], bool]:
 
 def _opens_as_pdf(data: bytes) -> bool:
     """pypdf reads the document and finds at least one page."""
-    from pypdf import PdfReader
-
     try:
         return len(PdfReader(BytesIO(data)).pages) > 0
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on broken files: not a PDF

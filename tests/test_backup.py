@@ -90,7 +90,7 @@ def _add_realistic_rows(app: Flask, world: World) -> None:
     booleans, datetimes; the audit log and history add JSON)."""
     from app.extensions import db
     from app.models import Resident, WorkOrder, WorkOrderPhoto
-    from app.models.base import utcnow
+    from app.models.base import local_now
     from app.security.actor import Actor
     from app.workflows import engine
 
@@ -108,7 +108,7 @@ def _add_realistic_rows(app: Flask, world: World) -> None:
         engine.create(order, actor=Actor.system(), session=session)
         session.add(WorkOrderPhoto(work_order=order, filename="水龙头.png",
                                    content_type="image/png", size=len(PHOTO), data=PHOTO,
-                                   uploaded_at=utcnow()))
+                                   uploaded_at=local_now()))
         session.commit()
         session.remove()
         db.engine.dispose()

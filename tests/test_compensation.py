@@ -20,7 +20,7 @@ from app.models.base import local_now
 from app.security import permissions as P
 from app.workflows.claim_routing import route_for, seed_approval_rules
 from app.workflows.money import amount_in_words
-from app.workflows.engine import registered
+from app.workflows.registry import registered
 from tests.conftest import csrf_token
 
 API = "/api/v1/compensation/"

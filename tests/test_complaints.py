@@ -19,7 +19,7 @@ from app.models.base import local_now
 from app.security.actor import Actor
 from app.workflows import engine
 from app.workflows.deadlines import tick_in_session
-from app.workflows.engine import registered
+from app.workflows.registry import registered
 from tests.conftest import csrf_token
 
 API = "/api/v1/complaint/"

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from app.security import permissions as P
+from app.security.roles import role_permissions
 from app.workflows.registry import document_types
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def test_no_central_list_names_a_type():
 
 
 def test_role_hierarchy_is_declared_once():
-    roles = P.role_permissions()
+    roles = role_permissions()
     assert set(roles) == set(P.ROLE_NAMES)
     for role in P.ROLE_PARENTS:
         assert role in P.ROLE_NAMES

@@ -87,12 +87,12 @@ def test_failed_sign_ins_slow_down_that_address_only(app, client):
 def test_throttle_lifts_and_doubles(app):
     from datetime import timedelta
 
-    from app.models.base import utcnow
+    from app.models.base import local_now
     from app.security import throttle
 
     with app.test_request_context():
         session = app.appbuilder.session
-        start = utcnow()
+        start = local_now()
         for _ in range(app.config["LOGIN_THROTTLE_AFTER"]):
             throttle.record_failure(session, "Someone", "10.2.2.2", start)
         first = throttle.wait_seconds(session, "someone", "10.2.2.2", start)

@@ -22,11 +22,9 @@ from sqlalchemy import func, select
 
 from app import clock as product_clock
 from app.clock import FrozenClock
-from app.models.base import local_to_utc, utc_to_local
-
 from app.models import Complaint, Revisit, ServiceRecord, WorkflowHistory
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
-from app.workflows.engine import registered
+from app.workflows.registry import registered
 from tests.conftest import csrf_token
 from tests.test_printing import assert_every_character_has_a_glyph, embedded_families
 
@@ -40,14 +38,14 @@ class Clock:
     """The product's one clock (app.clock), frozen at a local time and moved by tests."""
 
     def __init__(self, now: datetime) -> None:
-        self.frozen = FrozenClock(local_to_utc(now))
+        self.frozen = FrozenClock(now)
 
     @property
     def now(self) -> datetime:
-        return utc_to_local(self.frozen.now)
+        return self.frozen.now()
 
     def at(self, when: datetime) -> "Clock":
-        self.frozen.now = local_to_utc(when)
+        self.frozen.set(when)
         return self
 
     def later(self, **delta) -> "Clock":

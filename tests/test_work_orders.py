@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.models import (Notification, RectificationNotice, Revisit, WorkflowHistory,
                         WorkOrder, WorkOrderPhoto)
 from app.models.base import local_now
-from app.workflows.engine import registered
+from app.workflows.registry import registered
 from tests.conftest import csrf_token
 
 API = "/api/v1/work_order/"
@@ -466,10 +466,10 @@ def test_people_of_another_office_are_not_offered_in_filters(app, world, as_user
 
 
 def test_revisit_shares_count_the_whole_local_month(app, world, api_as, seeded):
-    """R-WO-7 shares over "this month" start at local midnight on the 1st, while creation
-    times are stored in UTC: revisits created at 04:00 local on 1 November (20:00 UTC on
-    31 October) count in November, so the next one goes to the role furthest below its
-    share (CS supervisor), not to the repair lead as if the month were empty."""
+    """R-WO-7 shares over "this month" start at local midnight on the 1st, the convention of
+    every stored time: revisits created at 04:00 on 1 November count in November, so the
+    next one goes to the role furthest below its share (CS supervisor), not to the repair
+    lead as if the month were empty; those of 31 October do not count."""
 
     from app.workflows.revisit import choose_revisitor
 
@@ -478,8 +478,13 @@ def test_revisit_shares_count_the_whole_local_month(app, world, api_as, seeded):
     for n in range(6):
         seeded.add(Revisit(number=f"RV-T-{n}", work_order_id=pk, estate_id=world.estate_a,
                            assigned_role="repair_lead",
-                           created_at=datetime(2026, 10, 31, 20, 0),
-                           updated_at=datetime(2026, 10, 31, 20, 0)))
+                           created_at=datetime(2026, 11, 1, 4, 0),
+                           updated_at=datetime(2026, 11, 1, 4, 0)))
+    for n in range(20):  # last month's: whatever their roles, they do not count
+        seeded.add(Revisit(number=f"RV-O-{n}", work_order_id=pk, estate_id=world.estate_a,
+                           assigned_role="cs_supervisor",
+                           created_at=datetime(2026, 10, 31, 23, 59),
+                           updated_at=datetime(2026, 10, 31, 23, 59)))
     seeded.flush()
     with app.app_context():
         role, _person = choose_revisitor(seeded, order, datetime(2026, 11, 1, 6, 0))

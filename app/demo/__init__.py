@@ -41,15 +41,39 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Building, Resident, Unit, WorkOrder
-from app.models.base import local_now
-from app.security import permissions as P
-from app.demo.company import (COMPANY_HOTLINE, COMPANY_NAME, DEMO_PASSWORD, ESTATE_BY_CODE,
-                              ESTATES, OFFICE_BY_KEY, OFFICES, USERS, UserSpec)
-from app.demo.load import (Load, _organisation, _seed_reference_data, _staff,
-                           _units_and_residents)
+from app.demo.company import (
+    COMPANY_HOTLINE,
+    COMPANY_NAME,
+    DEMO_PASSWORD,
+    ESTATE_BY_CODE,
+    ESTATES,
+    OFFICE_BY_KEY,
+    OFFICES,
+    USERS,
+    UserSpec,
+)
+from app.demo.load import (
+    Load,
+    _organisation,
+    _seed_reference_data,
+    _staff,
+    _units_and_residents,
+)
 from app.demo.repairs import _demo_work_orders
 from app.demo.service import _demo_desk, _signed_days
+from app.models import (
+    Building,
+    CollectiveCase,
+    CompensationClaim,
+    Complaint,
+    RegisterSignOff,
+    Resident,
+    ServiceRecord,
+    Unit,
+    WorkOrder,
+)
+from app.models.base import local_now
+from app.security import permissions as P
 
 __all__ = ["DEMO_PASSWORD", "ESTATES", "USERS", "load_demo"]
 
@@ -114,7 +138,6 @@ def _summary(load: Load) -> list[str]:
         lines.append(f"  {_pad(estate.name, 16)} {spec.code:8} {estate.kind:15} "
                      f"moved in {moved_in}  {estate.household_count:>5} households  "
                      f"{buildings:>3} buildings  {units:>5} units  {residents:>5} residents")
-    from app.models import CollectiveCase, CompensationClaim, Complaint, ServiceRecord
 
     for label, model in (("Work orders", WorkOrder), ("Register entries", ServiceRecord),
                          ("Complaints", Complaint), ("Collective cases", CollectiveCase),
@@ -147,8 +170,6 @@ def _summary(load: Load) -> list[str]:
 
 def _sign_off_lines(load: Load) -> list[str]:
     """Per office whose director signs off: the past days still waiting (R-CP-6)."""
-    from app.models import RegisterSignOff
-
     session = load.session
     days = [load.today - timedelta(days=n) for n in _signed_days()]
     lines = []

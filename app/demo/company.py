@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
-
 from app.security import permissions as P
-
 
 DEMO_PASSWORD = "Wuye-Demo-2026"
 DEMO_EMAIL_DOMAIN = "wuye-demo.example"

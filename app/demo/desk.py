@@ -6,13 +6,17 @@ import random
 from datetime import datetime, time, timedelta
 from typing import Any, Callable
 
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models.base import local_now
 from app.demo.company import SEED
 from app.demo.load import Load
-
+from app.models import CompensationEvidence
+from app.models.base import local_now
+from app.security.actor import Actor
+from app.workflows import engine
+from app.workflows.engine import WorkflowError
 
 # --- the customer-service desk: register, complaints, claims, sign-off ----------------------
 
@@ -28,8 +32,6 @@ class Desk:
         self._actors: dict[str, Any] = {}
 
     def actor(self, username: str) -> Any:
-        from app.security.actor import Actor
-
         if username not in self._actors:
             user = self.load.users.get(username)
             self._actors[username] = Actor.for_user(user) if user is not None \
@@ -57,7 +59,6 @@ class Desk:
         return when if when > self.now else when + timedelta(days=1)
 
     def create(self, doc: Any, by: str, when: datetime) -> Any:
-        from app.workflows import engine
 
         self.doing = f"{by} registering a {doc.__workflow__.replace('_', ' ')}"
         engine.create(doc, actor=self.actor(by), session=self.session, now=when)
@@ -65,7 +66,6 @@ class Desk:
 
     def step(self, doc: Any, name: str, by: str, when: datetime, comment: str | None = None,
              **data: Any) -> None:
-        from app.workflows import engine
 
         self.doing = f"{by} taking {name} on {doc.number}"
         engine.apply(doc, name, data, actor=self.actor(by), session=self.session, now=when,
@@ -75,8 +75,6 @@ class Desk:
                files: list[tuple[str, bytes]]) -> None:
         """Files added to a claim the way the upload form does: rows first, then the
         engine's attach_evidence transition checks and records them."""
-        from app.models import CompensationEvidence
-
         for name, data in files:
             claim.evidence.append(CompensationEvidence(
                 kind=kind, filename=name, size=len(data), data=data,
@@ -87,8 +85,6 @@ class Desk:
 
 def _photo(name: str) -> bytes:
     """A small photo-like PNG (the same bytes on every load)."""
-    from PIL import Image, ImageDraw
-
     rng = random.Random(f"{SEED}-photo-{name}")
     size = (160, 120)
     image = Image.new("RGB", size, tuple(rng.randint(150, 225) for _ in range(3)))
@@ -104,8 +100,6 @@ def _photo(name: str) -> bytes:
 
 def _scan(name: str) -> bytes:
     """A one-page PDF that looks like a scanned, stamped letter."""
-    from PIL import Image, ImageDraw
-
     rng = random.Random(f"{SEED}-scan-{name}")
     image = Image.new("L", (210, 297), 250)  # A4 proportions
     draw = ImageDraw.Draw(image)
@@ -124,7 +118,6 @@ def _demo_documents(load: Load, what: str, missing: Callable[[], bool],
     When a step is refused (an admin changed the demo accounts' roles or profiles), the
     group is left out whole, the summary says why, and the rest of the demo still loads.
     """
-    from app.workflows.engine import WorkflowError
 
     session = load.session
     if not missing():

@@ -12,13 +12,38 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (Branch, Building, CalendarDay, Company, Department, Estate, Office,
-                        Resident, StaffProfile, Unit, WorkOrder)
+from app.demo.company import (
+    BRANCHES,
+    COMPANY_HOTLINE,
+    COMPANY_NAME,
+    DEMO_EMAIL_DOMAIN,
+    DEMO_PASSWORD,
+    ESTATES,
+    OFFICES,
+    SEED,
+    USERS,
+    BuildingPlan,
+    EstateSpec,
+    People,
+)
+from app.models import (
+    Branch,
+    Building,
+    CalendarDay,
+    Company,
+    Department,
+    Estate,
+    Office,
+    Resident,
+    StaffProfile,
+    Unit,
+    WorkOrder,
+)
 from app.models.org import DEPARTMENT_KINDS, REGIONS
-from app.demo.company import (BRANCHES, COMPANY_HOTLINE, COMPANY_NAME, DEMO_EMAIL_DOMAIN,
-                              DEMO_PASSWORD, ESTATES, OFFICES, SEED, USERS, BuildingPlan,
-                              EstateSpec, People)
-
+from app.models.settings import seed_settings
+from app.workflows.calendar import seed_calendar
+from app.workflows.claim_routing import seed_approval_rules
+from app.workflows.deadlines import seed_policies
 
 # --- loading -------------------------------------------------------------------------------
 
@@ -53,14 +78,9 @@ def _seed_reference_data(load: Load) -> None:
     """Settings, deadline policies and the working-day calendar of this year and the next,
     for a region whose calendar has no day in the current year (`flask calendar seed`
     normally fills every supported year first)."""
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.deadlines import seed_policies
-
     session = load.session
     load.added["Setting"] += seed_settings(session)
     load.added["DeadlinePolicy"] += seed_policies(session)
-    from app.workflows.claim_routing import seed_approval_rules
     load.added["ApprovalRule"] += seed_approval_rules(session)
     year = load.today.year
     for region in REGIONS:

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.models import (Revisit, WorkOrder)
 from app.demo.desk import Desk
 from app.demo.load import Load, _caller, _unit
-
+from app.models import Revisit, WorkOrder
+from app.workflows.engine import WorkflowError
 
 # --- demo work orders (R-WO-1..7) -----------------------------------------------------------
 
@@ -23,8 +23,6 @@ def _demo_work_orders(load: Load) -> None:
     When a step is refused (an admin changed the demo accounts' roles or profiles), the
     work orders are left out and the summary says why; the rest of the demo still loads.
     """
-    from app.workflows.engine import WorkflowError
-
     session = load.session
     if session.scalar(select(func.count(WorkOrder.id))):
         return

@@ -7,9 +7,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.models import (WorkOrder)
 from app.demo.desk import Desk, _demo_documents, _photo, _scan
 from app.demo.load import Load, _caller, _unit
+from app.models import (
+    CollectiveCase,
+    CompensationClaim,
+    CompensationEvidence,
+    Complaint,
+    RegisterSignOff,
+    Revisit,
+    ServiceRecord,
+    WorkOrder,
+)
+from app.views.complaint import RegisterSignOffView
 
 
 def _demo_desk(load: Load) -> None:
@@ -17,9 +27,6 @@ def _demo_desk(load: Load) -> None:
     kind only in a database that has none of it yet. Claims hang on complaints of their
     own and a register entry turns into one, so complaints count as present only when one
     was registered directly; they are created first, so that the sign-off counts them."""
-    from app.models import (CollectiveCase, CompensationClaim, CompensationEvidence,
-                            Complaint, RegisterSignOff, Revisit, ServiceRecord)
-
     session = load.session
     direct = select(Complaint.id).where(~Complaint.claims.any(),
                                         ~Complaint.service_records.any()).limit(1)
@@ -41,7 +48,6 @@ def _complaint(desk: Desk, by: str, received: datetime, code: str,
                unit: tuple[str, str] | None = None, **values: Any) -> Any:
     """A complaint as the front desk registers it (R-CP-1, R-CP-2); the complainant is the
     flat's tenant or owner unless named."""
-    from app.models import Complaint
 
     doc = Complaint(estate=desk.load.estates[code], received_at=received,
                     event_time=values.pop("event_time", received - timedelta(hours=1)),
@@ -190,8 +196,6 @@ def _compensation_claims(desk: Desk) -> None:
     evidence: approved by the CS centre manager and paid; reviewed and waiting for the
     deputy general manager; contractor-liable with the written acknowledgement, under
     review; forwarded to the developer; a house exchange awaiting the quality station."""
-    from app.models import CompensationClaim, Revisit
-
     day, ahead = desk.day, desk.ahead
     eng = desk.load.departments[("cuihu", "engineering")].id
     environment = desk.load.departments[("cuihu", "environment")].id
@@ -350,8 +354,6 @@ def _register_entries(desk: Desk) -> None:
     with a reply deadline, a handling plan passed to the customer, a suggestion answered on
     the spot and closed into the revisit scope, and one entry each turned into a work order
     and into a complaint."""
-    from app.models import ServiceRecord
-
     day, ahead, load = desk.day, desk.ahead, desk.load
 
     def entry(by: str, code: str, unit: tuple[str, str] | None, **values: Any) -> Any:
@@ -448,8 +450,6 @@ UNSIGNED_DAYS = (1, 4)
 
 def _signed_days() -> range:
     """The past days the sign-off page lists (days before today)."""
-    from app.views.complaint import RegisterSignOffView
-
     return range(1, RegisterSignOffView.days_shown)
 
 
@@ -457,8 +457,6 @@ def _register_sign_offs(desk: Desk) -> None:
     """The office director signed off the complaint register every morning for the day
     before (R-CP-6), except yesterday's and one day last week, so the page lists the days
     still waiting."""
-    from app.models import Complaint, RegisterSignOff
-
     load = desk.load
     director = load.users.get("director")
     if director is None:

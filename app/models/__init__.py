@@ -2,10 +2,15 @@
 # FAB's own models (User, Role) are named by our relationships: import them first, so a
 # process that never builds the app (a scheduler calling deadlines.tick) can map them.
 import flask_appbuilder.security.sqla.models  # noqa: F401
+
 from app.models.audit import AuditLog
 from app.models.auth import LoginFailure, RevokedCredential
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
-from app.models.compensation import ApprovalRule, CompensationClaim, CompensationEvidence
+from app.models.compensation import (
+                                 ApprovalRule,
+                                 CompensationClaim,
+                                 CompensationEvidence,
+)
 from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
 from app.models.resident import Resident
@@ -14,8 +19,14 @@ from app.models.service_record import ServiceRecord
 from app.models.settings import Setting
 from app.models.staff import StaffProfile
 from app.models.work_order import WorkOrder, WorkOrderPhoto
-from app.models.workflow import (DeadlinePolicy, DeadlineTimer, Escalation, FormCounter,
-                                 Notification, WorkflowHistory)
+from app.models.workflow import (
+                                 DeadlinePolicy,
+                                 DeadlineTimer,
+                                 Escalation,
+                                 FormCounter,
+                                 Notification,
+                                 WorkflowHistory,
+)
 
 __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "CollectiveCase", "CompensationClaim",
            "CompensationEvidence", "Complaint", "RegisterSignOff", "ServiceRecord", "Branch", "Building", "CalendarDay", "CalendarSettings",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask_appbuilder import Model
 from sqlalchemy import JSON, Column, DateTime, Integer, String, event, or_
 
-from app.models.base import utcnow
+from app.models.base import local_now
 
 if TYPE_CHECKING:
     from app.security.scope import Scope
@@ -25,7 +25,7 @@ class AuditLog(Model):
     __tablename__ = "audit_log"
 
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime, default=utcnow, nullable=False, index=True)
+    at = Column(DateTime, default=local_now, nullable=False, index=True)
     user_id = Column(Integer, nullable=True, index=True)
     username = Column(String(256), nullable=False, default="")
     # create / update / delete, or an event: login / login_failed / logout / export

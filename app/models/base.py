@@ -12,51 +12,28 @@ A model that declares neither is refused by the scoped data interface.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import hashlib
+from datetime import datetime
 from typing import Any
 
+from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime
+from sqlalchemy import inspect as sa_inspect
 
-
-def utcnow() -> datetime:
-    """Now, as naive UTC (creation and change times, the audit log), from the one
-    injectable clock (app.clock)."""
-    from app import clock
-
-    return clock.current().utc()
-
-
-def _zone() -> Any:
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app, has_app_context
-
-    return ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai")
-                    if has_app_context() else "Asia/Shanghai")
+from app import clock
 
 
 def local_now() -> datetime:
-    """Wall-clock time of the estates (config TIMEZONE, default Asia/Shanghai; Hong Kong
-    has the same offset and neither has daylight saving). Workflow times, deadlines and
-    printed forms use it, because the working-day calendar is local."""
-    return utc_to_local(utcnow()).replace(microsecond=0)
-
-
-def utc_to_local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(_zone()).replace(tzinfo=None)
-
-
-def local_to_utc(moment: datetime) -> datetime:
-    """A wall-clock time of the estates as the naive UTC that `created_at` and `updated_at`
-    store, so the two conventions are never compared directly."""
-    return moment.replace(tzinfo=_zone()).astimezone(timezone.utc).replace(tzinfo=None)
+    """The estates' wall-clock time, to the second, from the one injectable clock
+    (app.clock). Every stored time uses it: one convention, local time."""
+    return clock.now()
 
 
 class TimestampMixin:
     """Creation and change times; who changed what lives in the audit log."""
 
-    created_at = Column(DateTime, default=utcnow, nullable=False)
-    updated_at = Column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    created_at = Column(DateTime, default=local_now, nullable=False)
+    updated_at = Column(DateTime, default=local_now, onupdate=local_now, nullable=False)
 
 
 def choice_label(choices: dict, value: str | None) -> str:
@@ -71,14 +48,23 @@ class DocumentMixin:
     """What every workflow document shows of itself: its state in the reader's language
     (from its workflow declaration) and its form number."""
 
+    # Set by the registry when the type is declared (app/workflows/registry.py: declare).
+    workflow_table: Any = None
+
     @property
     def state_label(self) -> str:
-        from app.workflows.engine import workflow_of
-
-        return workflow_of(self).state_label(self.state)
+        return self.workflow_table.state_label(self.state)
 
     def __repr__(self) -> str:
         return self.number or f"#{self.id}"
+
+
+def document_model(doc_type: str | None) -> type | None:
+    """The model class of a document type (its `__workflow__`), found among the mapped
+    models, so that rows naming a type (notifications, history) can load their document."""
+    return next((mapper.class_ for mapper in Model.registry.mappers
+                 if doc_type and getattr(mapper.class_, "__workflow__", None) == doc_type),
+                None)
 
 
 def row_version(item: Any) -> str:
@@ -87,10 +73,6 @@ def row_version(item: Any) -> str:
     Documents count their versions (`version_id_col`); other rows are versioned by a digest
     of their stored values, so any committed change makes an older form or ETag stale.
     """
-    import hashlib
-
-    from sqlalchemy import inspect as sa_inspect
-
     mapper = sa_inspect(type(item))
     if mapper.version_id_col is not None:
         return f"v{getattr(item, mapper.get_property_by_column(mapper.version_id_col).key)}"

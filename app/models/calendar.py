@@ -8,15 +8,27 @@ arrangement around November), and never guessed for a year that has no rows (STA
 """
 from __future__ import annotations
 
+from flask import has_request_context
 from flask_appbuilder import Model
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, Column, Date, DateTime, Index, Integer, String,
-                        UniqueConstraint, select, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.models.base import TimestampMixin, choice_label, utcnow
+from app.models.base import TimestampMixin, choice_label, local_now
 from app.models.org import REGIONS
 
 CALENDAR_SOURCES = {
@@ -66,10 +78,8 @@ class CalendarDay(TimestampMixin, Model):
         """Localised weekday: make-up workdays are only recognisable next to it."""
         if self.day is None:
             return ""
-        from flask import has_request_context
 
         if has_request_context():
-            from flask_babel import format_date
 
             return format_date(self.day, "EEE")
         return self.day.strftime("%a")
@@ -81,7 +91,6 @@ class CalendarDay(TimestampMixin, Model):
 class CalendarSettings(TimestampMixin, Model):
     """Working hours of one region, editable by admins (working-hour deadlines count only
     time inside these periods on working days)."""
-
     __tablename__ = "calendar_settings"
     __table_args__ = (UniqueConstraint("region", name="uq_calendar_settings_region"),)
     scope_global = True
@@ -113,7 +122,7 @@ class AdminAlert(Model):
     scope_global = True  # readable only by roles granted the alert view
 
     id = Column(Integer, primary_key=True)
-    at = Column(DateTime, nullable=False, default=utcnow)
+    at = Column(DateTime, nullable=False, default=local_now)
     kind = Column(String(40), nullable=False)
     message = Column(String(500), nullable=False)
     resolved = Column(Boolean, nullable=False, default=False)
@@ -139,13 +148,13 @@ class AdminAlert(Model):
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             session.execute(
                 insert(cls.__table__)
-                .values(at=utcnow(), kind=kind, message=message, resolved=False)
+                .values(at=local_now(), kind=kind, message=message, resolved=False)
                 .on_conflict_do_nothing(index_elements=["kind", "message"],
                                         index_where=text("NOT resolved")))
             return session.scalar(query)
         existing = session.scalar(query)
         if existing is None:
-            existing = cls(kind=kind, message=message, resolved=False, at=utcnow())
+            existing = cls(kind=kind, message=message, resolved=False, at=local_now())
             session.add(existing)
             session.flush()
         return existing

@@ -17,8 +17,19 @@ from typing import TYPE_CHECKING
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary,
-                        Numeric, String, Text, or_, select)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    or_,
+    select,
+)
 from sqlalchemy.orm import relationship
 
 from app.models.base import DocumentMixin, TimestampMixin, choice_label

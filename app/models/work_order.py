@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary,
-                        Numeric, String, Text, or_)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    or_,
+)
 from sqlalchemy.orm import relationship
 
 from app.models.base import DocumentMixin, TimestampMixin, choice_label, local_now

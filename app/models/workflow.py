@@ -3,12 +3,24 @@ the records of the generic engines every document type shares."""
 from __future__ import annotations
 
 from flask_appbuilder import Model
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer,
-                        String, Text, UniqueConstraint)
-from sqlalchemy.orm import relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import object_session, relationship
 
-from app.models.base import TimestampMixin, utcnow
+from app.models.base import TimestampMixin, document_model, local_now
 
 DURATION_UNITS = {
     "minutes": _l("Minutes"), "hours": _l("Hours"), "calendar_days": _l("Calendar days"),
@@ -36,7 +48,7 @@ class WorkflowHistory(Model):
     to_state = Column(String(40), nullable=False)
     user_id = Column(Integer, nullable=True)
     username = Column(String(256), nullable=False, default="system")
-    at = Column(DateTime, nullable=False, default=utcnow)
+    at = Column(DateTime, nullable=False, default=local_now)
     comment = Column(Text, nullable=True)
     data = Column(JSON, nullable=False, default=dict)
 
@@ -66,8 +78,6 @@ class DeadlinePolicy(TimestampMixin, Model):
 
     @property
     def name_label(self) -> str:
-        from flask_babel import gettext
-
         return gettext(self.name)
 
     @property
@@ -128,6 +138,12 @@ class Escalation(Model):
     notified_user_ids = Column(JSON, nullable=False, default=list)
 
 
+NOTICE_TEXT = {
+    "warning": _l("%(doc)s: %(deadline)s is due at %(due)s."),
+    "breach": _l("%(doc)s: %(deadline)s was due at %(due)s and is overdue (level %(level)s)."),
+}
+
+
 class Notification(Model):
     """In-app notification: a deadline warning or escalation someone must act on. The text
     is rendered in the reader's language from the kind and the timer, not stored."""
@@ -137,7 +153,7 @@ class Notification(Model):
 
     id = Column(Integer, primary_key=True)
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False)
-    at = Column(DateTime, nullable=False, default=utcnow)
+    at = Column(DateTime, nullable=False, default=local_now)
     kind = Column(String(20), nullable=False)  # warning / breach
     level = Column(Integer, nullable=False, default=0)
     timer_id = Column(Integer, ForeignKey("deadline_timer.id", ondelete="CASCADE"),
@@ -152,20 +168,22 @@ class Notification(Model):
     @property
     def message(self) -> tuple[int, str]:
         """(id, text in the reader's language): the list links the text to the document."""
-        from app.workflows.deadlines import notification_text
-
-        return self.id, notification_text(self)
+        timer = self.timer
+        model = document_model(self.doc_type)
+        doc = object_session(self).get(model, self.doc_id) if model and self.doc_id else None
+        values = {"doc": doc.number if doc is not None else f"#{self.doc_id}",
+                  "deadline": gettext(timer.policy.name) if timer else "",
+                  "due": timer.due_at.strftime("%Y-%m-%d %H:%M") if timer else "",
+                  "level": self.level}
+        template = NOTICE_TEXT.get(self.kind)
+        return self.id, (str(template) % values if template else self.kind)
 
     @property
     def level_label(self) -> str:
-        from flask_babel import gettext
-
         return gettext("Warning") if self.level == 0 else gettext("Level %(n)d", n=self.level)
 
     @property
     def read_label(self) -> str:
-        from flask_babel import gettext
-
         return gettext("Yes") if self.read_at else gettext("No")
 
     @classmethod
@@ -175,7 +193,6 @@ class Notification(Model):
 
 class FormCounter(Model):
     """Last number issued per document prefix and year (gap-free numbering)."""
-
     __tablename__ = "form_counter"
     __table_args__ = (UniqueConstraint("prefix", "year", name="uq_form_counter_prefix_year"),)
     scope_global = True

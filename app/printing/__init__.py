@@ -69,8 +69,15 @@ Config keys (read with defaults): PRINT_CONVERT_SCRIPT (True), PRINT_FONTS ({}),
 """
 from __future__ import annotations
 
-from app.printing.errors import (FontMissing, OutOfScope, PrintError, UnknownForm,
-                                 UnknownLanguage, VerificationUrlMissing, WrongDocument)
+from app.printing.errors import (
+                                 FontMissing,
+                                 OutOfScope,
+                                 PrintError,
+                                 UnknownForm,
+                                 UnknownLanguage,
+                                 VerificationUrlMissing,
+                                 WrongDocument,
+)
 from app.printing.forms import FORMS, PrintForm, forms_for, get_form
 from app.printing.languages import LANGUAGES, validate_languages
 from app.printing.render import qr_data_uri, render_html, render_pdf, verification_url

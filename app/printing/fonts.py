@@ -17,8 +17,11 @@ import logging
 import threading
 from typing import Iterable
 
+import weasyprint.text.ffi as text_ffi
 from flask import current_app
 from flask_babel import gettext as _
+from weasyprint.text.ffi import ffi, fontconfig
+from weasyprint.text.fonts import FontConfiguration
 
 from app.printing.errors import FontMissing
 
@@ -42,8 +45,6 @@ def fonts() -> dict[str, str]:
 def family_installed(family: str) -> bool:
     """True when fontconfig resolves `family` to a font of that very family (fontconfig
     always answers with *some* font: a fallback does not count)."""
-    from weasyprint.text.ffi import ffi, fontconfig
-
     config = fontconfig.FcInitLoadConfigAndFonts()
     pattern = fontconfig.FcPatternCreate()
     try:
@@ -104,7 +105,6 @@ def font_config():
     """This thread's WeasyPrint FontConfiguration, created once and reused."""
     config = getattr(_local, "font_config", None)
     if config is None:
-        from weasyprint.text.fonts import FontConfiguration
 
         config = _local.font_config = FontConfiguration()
     return config
@@ -116,9 +116,7 @@ def _warn_without_subsetting() -> None:
     if _subset_warned:
         return
     _subset_warned = True
-    from weasyprint.text import ffi
-
-    if getattr(ffi, "harfbuzz_subset", None) is None:
+    if getattr(text_ffi, "harfbuzz_subset", None) is None:
         log.warning("libharfbuzz-subset0 is not installed: each printed form with Chinese "
                     "text takes seconds instead of milliseconds (apt-get install "
                     "libharfbuzz-subset0)")

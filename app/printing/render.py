@@ -15,17 +15,53 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import jinja2
+import qrcode
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from weasyprint import CSS, HTML
 from werkzeug.routing import BuildError
 
+from app.models.base import local_now
+from app.models.compensation import (
+    ACKNOWLEDGED_BY,
+    CLAIM_KINDS,
+    EVIDENCE_KINDS,
+    LIABILITIES,
+)
+from app.models.complaint import (
+    ASSIST_SCOPES,
+    CLASSES,
+    CONTACT_SOURCES,
+    MAJOR_CRITERIA,
+    MATTERS,
+)
+from app.models.revisit import MODES
+from app.models.service_record import RECORD_KINDS
+from app.models.work_order import CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES
 from app.printing import fonts as font_check
-from app.printing.errors import (OutOfScope, PrintError, VerificationUrlMissing,
-                                 WrongDocument)
+from app.printing.errors import (
+    OutOfScope,
+    PrintError,
+    VerificationUrlMissing,
+    WrongDocument,
+)
+from app.printing.fetcher import SafeURLFetcher
 from app.printing.forms import PrintForm, get_form
-from app.printing.languages import (CHINESE, LANG_TAGS, Bilingual, convert_script,
-                                    form_script, validate_languages)
+from app.printing.languages import (
+    CHINESE,
+    LANG_TAGS,
+    Bilingual,
+    convert_script,
+    form_script,
+    validate_languages,
+)
+from app.security.actor import Actor
+from app.security.privacy import reveal, viewer_sees
+from app.security.scope import scope_clause_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STYLESHEET = TEMPLATES / "print" / "print.css"
@@ -64,9 +100,6 @@ def verification_url(form: PrintForm, doc: Any) -> str:
 
 def qr_data_uri(text: str) -> str:
     """`text` as a QR code: a small PNG in a data: URI (error correction M)."""
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=4, border=2)
     code.add_data(text)
     code.make(fit=True)
@@ -101,7 +134,6 @@ def _blank(value: Any) -> bool:
 
 class _Helpers:
     """Value formatting for one sheet (one record in one script)."""
-
     def __init__(self, script: str, convert: bool, full_phone: bool) -> None:
         self.script = script
         self.convert = convert
@@ -136,8 +168,6 @@ class _Helpers:
 
     def phone(self, value: Any) -> str:
         """In full for those allowed to see it, else masked (R-RES-2, app.security.privacy)."""
-        from app.security.privacy import reveal
-
         if _blank(value):
             return ""
         return str(reveal("phone", str(value), can=lambda _perm: self.full_phone))
@@ -155,14 +185,6 @@ class _Helpers:
 
 
 def _model_choices() -> dict[str, Any]:
-    from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KINDS,
-                                         LIABILITIES)
-    from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES,
-                                      MAJOR_CRITERIA, MATTERS)
-    from app.models.revisit import MODES
-    from app.models.service_record import RECORD_KINDS
-    from app.models.work_order import CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES
-
     return {"CATEGORIES": CATEGORIES, "SOURCES": SOURCES, "SATISFACTION": SATISFACTION,
             "PAYMENT_METHODS": PAYMENT_METHODS, "MODES": MODES,
             "CONTACT_SOURCES": CONTACT_SOURCES, "MATTERS": MATTERS, "CLASSES": CLASSES,
@@ -190,10 +212,6 @@ def _check_scope(docs: Sequence[Any], actor: Any) -> None:
     """Every record is in the printing user's scope (R-ORG-4). Views load records through
     the scoped interface already; this one query per document type is the safety net for
     batch actions, which load rows by primary key (STACK.md, row scope)."""
-    from sqlalchemy import inspect as sa_inspect, select
-
-    from app.security.scope import scope_clause_for
-
     if actor.is_system or actor.scope.unrestricted:
         return
     by_model: dict[type, set[Any]] = {}
@@ -214,8 +232,6 @@ def _check_scope(docs: Sequence[Any], actor: Any) -> None:
 
 
 def _full_phone(actor: Any) -> bool:
-    from app.security.privacy import viewer_sees
-
     return viewer_sees("phone", can=lambda perm: actor.can(*perm))
 
 
@@ -224,8 +240,6 @@ def _full_phone(actor: Any) -> bool:
 def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
            url: UrlOf | None, full_phone: bool | None, actor: Any) -> tuple[str, set[str]]:
     """(HTML of all sheets, font families it needs)."""
-    from app.models.base import local_now
-    from app.security.actor import Actor
 
     languages = validate_languages(lang, second)
     form = get_form(form_key)
@@ -290,10 +304,6 @@ def render_pdf(form_key: str, docs: Iterable[Any], *, lang: str, second: str | N
 def write_pdf(html: str) -> bytes:
     """HTML -> PDF with the print stylesheet, this thread's reused font configuration and
     a fetcher that loads nothing but data: URIs."""
-    from weasyprint import HTML
-
-    from app.printing.fetcher import SafeURLFetcher
-
     fetcher = SafeURLFetcher()
     return HTML(string=html, url_fetcher=fetcher).write_pdf(
         stylesheets=[_stylesheet(tuple(sorted(font_check.fonts().items())))],
@@ -303,10 +313,6 @@ def write_pdf(html: str) -> bytes:
 @lru_cache(maxsize=8)
 def _stylesheet(families: tuple[tuple[str, str], ...]):
     """print.css plus one font family per script, parsed once."""
-    from weasyprint import CSS
-
-    from app.printing.fetcher import SafeURLFetcher
-
     font_rules = "".join(
         f'[lang="{LANG_TAGS[script]}"] {{ font-family: "{family.replace(chr(34), "")}"; }}\n'
         for script, family in families if script in LANG_TAGS)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, has_request_context
 
 from app.security import permissions as P
-from app.security.scope import SYSTEM_SCOPE, Scope, scope_for_user
+from app.security.scope import SYSTEM_SCOPE, Scope, current_scope, scope_for_user
 
 
 def permissions_of(user: Any) -> frozenset[P.Perm]:
@@ -54,8 +54,6 @@ class Actor:
         requests (CLI commands, background jobs)."""
         if not has_request_context():
             return cls.system()
-        from app.security.scope import current_scope
-
         user = current_app.appbuilder.sm.current_user
         if user is None or not getattr(user, "is_authenticated", False):
             return cls(None, "anonymous", frozenset(), current_scope())

@@ -19,10 +19,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import Date, DateTime, String, Text, inspect as sa_inspect
+from sqlalchemy import Date, DateTime, String, Text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import object_session
 from werkzeug.exceptions import BadRequest
+
+from app.models.base import local_now
+from app.models.settings import setting
 
 FAR_AHEAD_YEARS = 10  # any date field: contracts and calendars reach a few years ahead
 CLOCK_SKEW = timedelta(minutes=10)  # a tablet's clock a little ahead is not an error
@@ -39,10 +44,8 @@ class BoundsError(BadRequest):
 def _setting(key: str, session: Any = None) -> int:
     cache = g.setdefault("_bounds_settings", {}) if has_request_context() else {}
     if key not in cache:
-        from app.models.settings import setting
 
         if session is None:
-            from flask import current_app
 
             session = current_app.appbuilder.session
         with session.no_autoflush:  # asked while the checked record is half built
@@ -91,10 +94,6 @@ def _as_datetime(value: date | datetime) -> datetime:
 def problems(item: Any, labels: Mapping[str, Any] | None = None,
              now: datetime | None = None) -> dict[str, str]:
     """{column: message} for every changed value of `item` out of bounds."""
-    from sqlalchemy.orm import object_session
-
-    from app.models.base import local_now
-
     now = now or local_now()
     session = object_session(item)
     columns = {c.key: c for c in sa_inspect(type(item)).columns}

@@ -34,12 +34,24 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, jsonify, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    request,
+)
+from flask_appbuilder import Model
 from flask_babel import gettext as _
 from sqlalchemy import BigInteger, Integer, SmallInteger, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
+
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -213,17 +225,12 @@ def _rollback_after_refusal(response: Response) -> Response:
     """PostgreSQL aborts the transaction of a refused statement: end it before anything
     else of this request touches the database."""
     if g.pop("input_guard_rollback", False):
-        from app.extensions import db
 
         db.session.rollback()
     return response
 
 
 def install_database_net(app: Flask) -> None:
-    from flask_appbuilder import Model
-
-    from app.extensions import db
-
     with app.app_context():
         event.listen(db.engine, "handle_error", _refused_by_database)
     app.config.setdefault("INPUT_GUARD_ID_BITS", widest_id_bits(Model.metadata))

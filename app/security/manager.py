@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_jwt_extended import decode_token, get_jwt, jwt_required
 from sqlalchemy import inspect
 
+from app.audit import record_event
 from app.security import sessions, throttle
 
 
@@ -32,7 +33,6 @@ def _throttled_message(seconds: int) -> str:
 
 class SecurityApi(FabSecurityApi):
     """FAB's API sign-in, answering 429 while an address is throttled, plus sign-out."""
-
     @expose("/login", methods=["POST"])
     @safe
     def login(self):
@@ -85,7 +85,6 @@ class SecurityApi(FabSecurityApi):
                 return self.response_400(message=_("The refresh token is not valid."))
             sessions.revoke(session, other["jti"], other.get("type", "refresh"), user_id,
                             _token_expiry(other))
-        from app.audit import record_event
 
         user = self.appbuilder.sm.get_user_by_id(user_id) if user_id else None
         record_event("logout", table_name="ab_user", row_id=user_id or "",
@@ -98,7 +97,6 @@ class SecurityApi(FabSecurityApi):
 class SecurityManager(FabSecurityManager):
     """Database sign-in with throttling per account and client address (see throttle),
     rate-limited sign-in for the form and the API alike, and revocable credentials."""
-
     security_api = SecurityApi
 
     def _create_db(self) -> None:

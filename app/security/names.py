@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_appbuilder.security.sqla.models import User
+
 
 def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
@@ -19,6 +21,4 @@ def full_name(user: Any) -> str:
 
 def install() -> None:
     """Make FAB's user model speak names this way everywhere it shows one."""
-    from flask_appbuilder.security.sqla.models import User
-
     User.get_full_name = full_name

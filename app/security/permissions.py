@@ -7,7 +7,7 @@ in Security → List Roles without code (R-ORG-4).
 """
 from __future__ import annotations
 
-from typing import Iterable
+from flask import current_app, g
 
 Perm = tuple[str, str]
 
@@ -179,30 +179,10 @@ def expand_grants(grants: dict[str, set[Perm]]) -> dict[str, set[Perm]]:
             for role in ROLE_NAMES}
 
 
-def role_permissions() -> dict[str, set[Perm]]:
-    """Every built-in role's default permissions: staff basics, its own grants and the
-    document types' grants, over the one hierarchy, with the menu entries they open."""
-    # Imported here: the registry imports the document types, which import this module.
-    from app.workflows.registry import EVERY_ROLE, menu_items, role_grants
-
-    declared = role_grants()
-    direct = {role: OWN_GRANTS[role] | declared.get(role, set()) for role in ROLE_NAMES}
-    menus = {**{k: (v, MENU_CATEGORY_OF[k]) for k, v in MENU_ITEMS.items()}, **menu_items()}
-    result = {}
-    for role, perms in expand_grants(direct).items():
-        perms = STAFF | declared.get(EVERY_ROLE, set()) | perms
-        result[role] = perms | _menus_for(perms, menus)
-    return result
-
-
-def _menus_for(perms: set[Perm], menus: dict[str, tuple[Perm, str]]) -> set[Perm]:
-    """A role sees a menu entry exactly when it may read what the entry opens."""
-    shown: set[Perm] = set()
-    for label, (needed, category) in menus.items():
-        if needed in perms:
-            shown |= {(MENU, label), (MENU, category)}
-    return shown
-
-
-def all_declared_permissions() -> Iterable[Perm]:
-    return sorted(set().union(*role_permissions().values()))
+def user_can(permission: Perm) -> bool:
+    """Whether the signed-in user of this request holds `permission`, cached per request
+    (list formatters ask once per row)."""
+    cache = g.setdefault("_perm_cache", {})
+    if permission not in cache:
+        cache[permission] = current_app.appbuilder.sm.has_access(*permission)
+    return cache[permission]

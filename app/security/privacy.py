@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from flask import has_request_context
+from flask_appbuilder import Model
+
 from app.security import permissions as P
 
 
@@ -32,7 +35,6 @@ def mask_phone(phone: str | None) -> str:
 @dataclass(frozen=True)
 class MaskKind:
     """What reveals a kind of private value, and how it reads when masked."""
-
     permission: P.Perm
     mask: Callable[[str | None], str]
 
@@ -49,8 +51,6 @@ def masked_columns(model: type | Any) -> dict[str, str]:
 
 
 def _all_models() -> Iterable[type]:
-    from flask_appbuilder import Model
-
     for mapper in Model.registry.mappers:
         yield mapper.class_
 
@@ -81,13 +81,9 @@ def viewer_sees(kind: str, can: Callable[[P.Perm], bool] | None = None) -> bool:
     if spec is None:
         return False
     if can is None:
-        from flask import has_request_context
-
         if not has_request_context():
             return True
-        from app.views.base import user_can
-
-        can = user_can
+        can = P.user_can
     return bool(can(spec.permission))
 
 

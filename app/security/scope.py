@@ -14,12 +14,16 @@ from typing import Any, Optional
 
 from flask import current_app, g, has_request_context
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
-from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Query
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 from werkzeug.exceptions import BadRequest
 
+from app.models import Department, Estate, Office, StaffProfile
+from app.models.staff import profile_departments, profile_offices
 from app.security import permissions as P
 
 
@@ -63,8 +67,6 @@ def scope_for_user(user: Any) -> Scope:
 
 
 def _scope_for_user(user: Any) -> Scope:
-    from app.models import Department, Estate, Office, StaffProfile
-    from app.models.staff import profile_departments, profile_offices
 
     if user is None or not getattr(user, "is_authenticated", False):
         return EMPTY_SCOPE
@@ -127,8 +129,6 @@ def current_scope() -> Scope:
 
 
 def _colleagues_clause(user_model: type, scope: Scope):
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments, profile_offices
 
     in_departments = (select(StaffProfile.user_id)
                       .join(profile_departments,
@@ -143,7 +143,6 @@ def _colleagues_clause(user_model: type, scope: Scope):
 
 
 def _is_user_model(model: type) -> bool:
-    from flask_appbuilder.security.sqla.models import User
 
     return isinstance(model, type) and issubclass(model, User)
 
@@ -227,7 +226,6 @@ class ScopedInterface(SQLAInterface):
     FAB builds related interfaces with `self.__class__`, so form dropdowns and the API's
     `_info` choices come through here too.
     """
-
     def _apply_inner_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
         return super()._apply_inner_all(apply_scope(query, self.obj), *args, **kwargs)
 

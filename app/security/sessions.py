@@ -10,12 +10,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, session as cookie
+from flask import Flask, current_app
+from flask import session as cookie
 from flask_login import logout_user, user_logged_in, user_logged_out
 from sqlalchemy import delete, insert, select
 
 from app.models.auth import RevokedCredential
-from app.models.base import utcnow
+from app.models.base import local_now
 
 SESSION_ID_KEY = "_sid"
 
@@ -33,14 +34,14 @@ def revoke(db_session, token_id: str, kind: str, user_id: int | None,
     if is_revoked(db_session, token_id):
         return
     db_session.execute(insert(RevokedCredential).values(
-        token_id=token_id[:64], kind=kind, user_id=user_id, revoked_at=utcnow(),
+        token_id=token_id[:64], kind=kind, user_id=user_id, revoked_at=local_now(),
         expires_at=expires_at))
 
 
 def purge_expired(db_session, now: datetime | None = None) -> int:
     """Revocations of credentials that have expired anyway are no longer needed."""
     result = db_session.execute(delete(RevokedCredential).where(
-        RevokedCredential.expires_at < (now or utcnow())))
+        RevokedCredential.expires_at < (now or local_now())))
     return result.rowcount or 0
 
 
@@ -54,7 +55,7 @@ def _on_logout(sender: Flask, user, **_extra) -> None:  # noqa: ARG001
         db_session = current_app.appbuilder.session
         lifetime = current_app.permanent_session_lifetime or timedelta(hours=1)
         revoke(db_session, token_id, "session", getattr(user, "id", None),
-               utcnow() + lifetime)  # committed with the sign-out request (unit_of_work)
+               local_now() + lifetime)  # committed with the sign-out request (unit_of_work)
 
 
 def check_session_cookie() -> None:

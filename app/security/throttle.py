@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.models.auth import LoginFailure
-from app.models.base import utcnow
+from app.models.base import local_now
 
 
 def client_address() -> str:
@@ -35,7 +35,7 @@ def _key(username: str) -> str:
 def wait_seconds(session: Session, username: str, addr: str,
                  now: datetime | None = None) -> int:
     """Seconds this address must still wait before trying this account again."""
-    now = now or utcnow()
+    now = now or local_now()
     until = session.scalar(select(LoginFailure.blocked_until).where(
         LoginFailure.username == _key(username), LoginFailure.client_addr == addr))
     if until is None or until <= now:
@@ -55,7 +55,7 @@ def _delay(failures: int) -> timedelta | None:
 
 def record_failure(session: Session, username: str, addr: str,
                    now: datetime | None = None) -> None:
-    now = now or utcnow()
+    now = now or local_now()
     key = _key(username)
     where = (LoginFailure.username == key, LoginFailure.client_addr == addr)
     failures = session.scalar(select(LoginFailure.failures).where(*where))

@@ -5,21 +5,30 @@ from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
 from app.security import permissions as P
+from app.views.audit import AuditLogView
+from app.views.calendar import AdminAlertView, CalendarDayView, CalendarSettingsView
+from app.views.diagram import WorkflowDiagramView
+from app.views.org import (
+    BranchView,
+    BuildingApi,
+    BuildingView,
+    CompanyView,
+    DepartmentApi,
+    DepartmentView,
+    EstateApi,
+    EstateView,
+    OfficeView,
+    UnitApi,
+    UnitView,
+)
+from app.views.queue import NotificationView, QueueView
+from app.views.resident import ResidentApi, ResidentView
+from app.views.settings import DeadlinePolicyView, SettingView
+from app.views.staff import StaffProfileView
+from app.workflows.registry import document_types, resolve
 
 
 def register_views(appbuilder: AppBuilder) -> None:
-    from app.views.audit import AuditLogView
-    from app.views.calendar import AdminAlertView, CalendarDayView, CalendarSettingsView
-    from app.views.org import (BranchView, BuildingApi, BuildingView, CompanyView,
-                               DepartmentApi, DepartmentView, EstateApi, EstateView,
-                               OfficeView, UnitApi, UnitView)
-    from app.views.resident import ResidentApi, ResidentView
-    from app.views.diagram import WorkflowDiagramView
-    from app.views.queue import NotificationView, QueueView
-    from app.views.settings import DeadlinePolicyView, SettingView
-    from app.views.staff import StaffProfileView
-    from app.workflows.registry import document_types, resolve
-
     org = P.MENU_ORGANISATION
     work = P.MENU_WORK
     # Every document type's pages and menu entry, from its declaration.

@@ -19,7 +19,8 @@ from typing import Any, Optional
 from flask_appbuilder.api.convert import Model2SchemaConverter, TreeNode
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
-from marshmallow import fields as ma_fields, validate
+from marshmallow import fields as ma_fields
+from marshmallow import validate
 from marshmallow.fields import Field
 from marshmallow_sqlalchemy import field_for
 from marshmallow_sqlalchemy.fields import Related

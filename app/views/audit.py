@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from inspect import getattr_static
 from typing import Any, Callable, Iterable, Mapping
-from zoneinfo import ZoneInfo
 
 from flask import current_app, g
 from flask_appbuilder import Model, ModelView
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_appbuilder.security.sqla.models import User
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
@@ -29,6 +30,7 @@ from app.security.names import full_name
 from app.security.privacy import reveal_changes
 from app.security.scope import ScopedInterface
 from app.views.base import ScopedModelView
+from app.workflows.registry import document_models, registered
 
 EMPTY = "—"
 ARROW = "→"
@@ -127,11 +129,8 @@ def model_of(table: str) -> type | None:
 
 
 def local_time(at: datetime | None) -> str:
-    """Stored times are UTC; people read the estates' wall clock (config TIMEZONE)."""
-    if at is None:
-        return ""
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
-    return at.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    """A stored time (the estates' wall clock, app.clock) as the log shows it."""
+    return at.strftime("%Y-%m-%d %H:%M") if at is not None else ""
 
 
 def _choice_label(model: type, column: str, value: Any) -> str | None:
@@ -190,8 +189,6 @@ def _name_cache() -> dict[int, str]:
 
 def remember_people(entries: Iterable[AuditLog]) -> None:
     """Load the names of everybody on a page in one query."""
-    from flask_appbuilder.security.sqla.models import User
-
     names = _name_cache()
     wanted = {e.user_id for e in entries if e.user_id is not None} - set(names)
     if wanted:
@@ -206,7 +203,6 @@ def person_name(user_id: int | None, login: str) -> str:
         return login
     names = _name_cache()
     if user_id not in names:
-        from flask_appbuilder.security.sqla.models import User
 
         user = current_app.appbuilder.session.get(User, user_id)
         names[user_id] = full_name(user) if user is not None else login
@@ -274,7 +270,6 @@ def _step(entry: AuditLog) -> tuple[Any, Any, dict] | None:
     """(workflow, transition name, revealed history values) of a history row's creation."""
     if entry.table_name != "workflow_history" or entry.action != "create":
         return None
-    from app.workflows.engine import registered
 
     values = {k: _pair(v)[1] for k, v in reveal_changes(entry.table_name,
                                                          entry.changes or {}).items()}
@@ -283,7 +278,6 @@ def _step(entry: AuditLog) -> tuple[Any, Any, dict] | None:
 
 
 def _document(entry: AuditLog, workflow: Any) -> str:
-    from app.workflows.engine import document_models
 
     model = document_models().get(workflow.doc_type)
     title = table_title(model.__tablename__) if model is not None else workflow.doc_type
@@ -423,7 +417,6 @@ RENDERED: dict[str, Callable[[AuditLog], Any]] = {
 class AuditInterface(ScopedInterface):
     """Scoped like every table; the read-only columns above are rendered here, and the
     names of everybody on a page (or in an export) are loaded in one query."""
-
     def query(self, *args: Any, **kwargs: Any):
         count, items = super().query(*args, **kwargs)
         remember_people(items)
@@ -450,7 +443,7 @@ class AuditLogView(ScopedModelView):
         "entry": _l("Entry"), "local_time": _l("Time"), "person": _l("Person"),
         "action_label": _l("Action"), "record": _l("Record"),
         "client_addr": _l("Client address"), "details": _l("Changes"),
-        "at": _l("Time (UTC)"), "username": _l("User"), "action": _l("Action"),
+        "at": _l("Time"), "username": _l("User"), "action": _l("Action"),
         "table_name": _l("Table"), "row_id": _l("Row"),
     }
     list_title = show_title = _l("Audit log")

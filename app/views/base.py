@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 from typing import Any, Callable
 
 from flask import Response, abort, flash, g, redirect, request
-from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.urltools import get_filter_args as _filter_args
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +27,8 @@ from app.security import privacy
 from app.security.bounds import check_bounds
 from app.security.scope import ScopedInterface, check_related_in_scope
 from app.views.api_schema import BoundedSchemaConverter
+from app.workflows.engine import WorkflowError
+
 
 def stale_message() -> str:
     return _("Someone else changed this record after you opened it. Nothing was saved: "
@@ -41,8 +45,6 @@ def lock_and_version(session: Any, item: Any) -> str:
 
 def display_value(value: Any) -> Any:
     """How a stored value reads on a page."""
-    from datetime import datetime
-
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -50,16 +52,6 @@ def display_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return value
-
-
-def user_can(permission: P.Perm) -> bool:
-    """Permission check cached per request (formatters call it once per row)."""
-    cache = g.setdefault("_perm_cache", {})
-    if permission not in cache:
-        from flask import current_app
-
-        cache[permission] = current_app.appbuilder.sm.has_access(*permission)
-    return cache[permission]
 
 
 class ScopedModelView(ModelView):
@@ -93,10 +85,6 @@ class ScopedModelView(ModelView):
         """FAB's add, except that a refusal from pre_add or the domain (scope, workflow
         checks) shows the form again with the person's input and the reasons next to the
         fields, instead of a redirect that loses what they typed."""
-        from flask_appbuilder.urltools import get_filter_args as _filter_args
-
-        from app.workflows.engine import WorkflowError
-
         _filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
@@ -193,7 +181,6 @@ class ScopedModelView(ModelView):
                                                pages={}, page_sizes={}, widgets=widgets)
 
     def _save_edit(self, form: Any, item: Any) -> bool:
-        from app.workflows.engine import WorkflowError
 
         session = self.datamodel.session
         try:
@@ -335,7 +322,6 @@ class ScopedModelView(ModelView):
 
 class ScopedModelRestApi(ModelRestApi):
     """A REST API with the same scope and the same permission names as the views."""
-
     method_permission_name = P.API_METHOD_PERMISSIONS
     # Relation fields take only existing ids; integer fields their column's range.
     model2schemaconverter = BoundedSchemaConverter
@@ -465,4 +451,4 @@ def scoped(model: type) -> ScopedInterface:
     return ScopedInterface(model)
 
 
-__all__ = ["BadRequest", "ScopedModelRestApi", "ScopedModelView", "scoped", "user_can"]
+__all__ = ["BadRequest", "ScopedModelRestApi", "ScopedModelView", "scoped"]

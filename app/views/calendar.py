@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import flash, redirect
 from flask_appbuilder.actions import action
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.fields import BooleanField, SelectField
 from wtforms.validators import ValidationError
 
@@ -25,9 +26,9 @@ LABELS = {
     "weekday_label": _l("Weekday"), "is_workday": _l("Working day"),
     "name": _l("Holiday / make-up day"), "source": _l("Source"),
     "source_label": _l("Source"), "working_periods": _l("Working hours"),
-    "at": _l("Time (UTC)"), "kind": _l("Kind"), "kind_label": _l("Kind"),
+    "at": _l("Time"), "kind": _l("Kind"), "kind_label": _l("Kind"),
     "message": _l("Message"), "resolved": _l("Resolved"),
-    "updated_at": _l("Last changed (UTC)"),
+    "updated_at": _l("Last changed"),
 }
 
 

@@ -11,35 +11,61 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_appbuilder import BaseView
-from flask_appbuilder.api import expose as api_expose, protect, safe
+from flask_appbuilder.api import expose as api_expose
+from flask_appbuilder.api import protect, safe
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf.csrf import generate_csrf
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import ValidationError
-from wtforms.fields import (BooleanField, DecimalField, MultipleFileField, SelectField,
-                            StringField)
+from wtforms.fields import (
+    BooleanField,
+    DecimalField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from app.models import ApprovalRule, CompensationClaim, CompensationEvidence, Estate
 from app.models.base import local_now
-from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KINDS,
-                                     LIABILITIES)
+from app.models.compensation import (
+    ACKNOWLEDGED_BY,
+    CLAIM_KINDS,
+    EVIDENCE_KINDS,
+    LIABILITIES,
+    PART_LIABILITIES,
+)
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.uploads import IMAGE_TYPES, PDF, UploadRefused, download_response, read_uploads
 from app.views.base import ScopedModelView, scoped
+from app.views.queue import document_url
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows import engine
-from app.models.compensation import PART_LIABILITIES
-from app.workflows.compensation import COMPENSATION, PAYMENT_METHODS, role_label, waiting_for
-from app.workflows.money import MoneyError, money_errors, parse_money
+from app.workflows.compensation import (
+    COMPENSATION,
+    PAYMENT_METHODS,
+    role_label,
+    waiting_for,
+)
 from app.workflows.engine import InvalidData, WorkflowError
+from app.workflows.money import MoneyError, money_errors, parse_money
+from app.workflows.queues import QueueRow
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
@@ -141,7 +167,6 @@ class CompensationClaimView(WorkflowModelView):
     proposal (投诉处理单, R-CO-1); the route of the approval rules decides who reviews and
     who approves (R-CO-2..4); house return and exchange go through the quality supervision
     station, Marketing and Customer Service (R-CO-5)."""
-
     datamodel = documents(CompensationClaim)
     workflow = COMPENSATION
     class_permission_name = P.COMPENSATION
@@ -226,35 +251,13 @@ class CompensationClaimView(WorkflowModelView):
     # --- evidence --------------------------------------------------------------------
     def _evidence_block(self, evidence: Any) -> Markup:
         """Links to the files and, for those who may attach more, the upload form."""
-        links = [Markup('<li><a href="{url}" target="_blank" rel="noopener">{name}</a> '
-                        '<small class="text-muted">{kind} · {kb} KB</small></li>').format(
-            url=url_for(f"{self.__class__.__name__}.evidence", evidence_id=e.id),
-            name=e.filename, kind=e.kind_label, kb=max(1, e.size // 1024))
-            for e in evidence or []]
-        html = Markup('<ul class="list-unstyled" id="evidence-list">{}</ul>').format(
-            Markup("").join(links))
         pk = (request.view_args or {}).get("pk")
         claim = self.datamodel.get(pk, self._base_filters) if pk is not None else None
-        if claim is None or "attach_evidence" not in {
-                t.name for t in engine.available(claim, Actor.current())}:
-            return html
-        options = Markup("").join(
-            Markup('<option value="{0}">{1}</option>').format(code, label)
-            for code, label in EVIDENCE_KINDS.items())
-        return html + Markup(
-            '<form method="post" enctype="multipart/form-data" class="form-inline" '
-            'id="evidence-upload" action="{action}">'
-            '<input type="hidden" name="csrf_token" value="{csrf}">'
-            '<input type="hidden" name="version" value="{version}">'
-            '<select name="evidence_kind" class="form-control input-sm">{options}</select> '
-            '<input type="file" name="files" multiple '
-            'accept="image/jpeg,image/png,image/webp,application/pdf" '
-            'class="form-control input-sm"> '
-            '<button type="submit" class="btn btn-default btn-sm">'
-            '<i class="fa fa-paperclip"></i> {label}</button></form>').format(
-            action=url_for(f"{self.__class__.__name__}.attach", pk=claim.id),
-            csrf=generate_csrf(), version=claim.version, options=options,
-            label=_("Attach evidence"))
+        may_attach = claim is not None and "attach_evidence" in {
+            t.name for t in engine.available(claim, Actor.current())}
+        return Markup(render_template(
+            "compensation/evidence.html", evidence=evidence or [], kinds=EVIDENCE_KINDS,
+            view_name=self.__class__.__name__, upload_to=claim if may_attach else None))
 
     @expose("/evidence/<int:evidence_id>", methods=["GET"])
     @has_access
@@ -302,7 +305,6 @@ class ApprovalQueueView(BaseView):
     """Claims waiting for the signed-in person's review or approval, oldest first: the
     CS centre manager's and the deputy general manager's (director's) queue (R-CO-2,
     R-CO-3)."""
-
     route_base = "/approvals"
     class_permission_name = P.COMPENSATION
     method_permission_name = {"queue": P.APPROVAL_QUEUE[0].removeprefix("can_")}
@@ -311,9 +313,6 @@ class ApprovalQueueView(BaseView):
     @expose("/")
     @has_access
     def queue(self):
-        from app.views.queue import document_url
-        from app.workflows.queues import QueueRow
-
         session = self.appbuilder.session
         estate_id = request.args.get("estate", type=int)
         state = request.args.get("state") or None

@@ -11,7 +11,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields import SelectField
@@ -24,6 +25,13 @@ from app.security.actor import Actor
 from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.complaint import COLLECTIVE, COMPLAINT
+from app.workflows.complaint_report import (
+    REVISIT_TARGET,
+    VALID_RATE_TARGET,
+    Period,
+    PeriodError,
+    complaint_statistics,
+)
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
@@ -274,7 +282,6 @@ def _directs(actor: Actor) -> bool:
 class ComplaintReportView(BaseView):
     """Complaints by class, processing and timeliness rates, revisit rate and the
     valid-complaint rate: per office for a month, per branch for a quarter."""
-
     route_base = "/complaint-report"
     class_permission_name = P.COMPLAINT_STATISTICS
     method_permission_name = {"index": "read"}
@@ -283,10 +290,6 @@ class ComplaintReportView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        from app.models.complaint import CLASSES
-        from app.workflows.complaint_report import (REVISIT_TARGET, VALID_RATE_TARGET, Period,
-                                                    PeriodError, complaint_statistics)
-
         today = local_now().date()
         text = request.args.get("period") or f"{today.year}-{today.month:02d}"
         try:

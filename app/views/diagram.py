@@ -16,8 +16,10 @@ from sqlalchemy import select
 
 from app.models.workflow import DeadlinePolicy
 from app.security import permissions as P
+from app.views.workflow import DOCUMENT_TYPES
 from app.workflows.diagram import target_states, workflow_svg
-from app.workflows.engine import Transition, Workflow, registered
+from app.workflows.registry import registered
+from app.workflows.table import Transition, Workflow
 
 
 def _names(keys: tuple[str, ...], policies: dict[str, str]) -> list[str]:
@@ -45,7 +47,6 @@ def transition_row(workflow: Workflow, transition: Transition,
 
 class WorkflowDiagramView(BaseView):
     """`/workflows/`: every workflow with its diagram; `/workflows/<type>.svg`: one alone."""
-
     route_base = "/workflows"
     class_permission_name = P.WORKFLOW_DIAGRAM
     method_permission_name = {"index": "read", "svg": "read"}
@@ -59,8 +60,6 @@ class WorkflowDiagramView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        from app.views.workflow import DOCUMENT_TYPES
-
         policies = self._policies()
         workflows = [{
             "doc_type": workflow.doc_type,

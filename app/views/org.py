@@ -5,7 +5,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields import BooleanField, SelectField
 
 from app.models import Branch, Building, Company, Department, Estate, Office, Unit
-from app.models.org import COMPLAINT_POLICIES, DEPARTMENT_KINDS, ESTATE_KINDS, REGIONS, SCRIPTS
+from app.models.org import (
+    COMPLAINT_POLICIES,
+    DEPARTMENT_KINDS,
+    ESTATE_KINDS,
+    REGIONS,
+    SCRIPTS,
+)
 from app.security import permissions as P
 from app.views.base import ScopedModelRestApi, ScopedModelView, scoped
 

@@ -9,20 +9,20 @@ from flask_appbuilder import BaseView
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models import Estate, Notification
-from app.models.base import local_now, utcnow
+from app.models.base import local_now
 from app.models.work_order import CATEGORIES
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.views.base import ScopedModelView, scoped
-from app.workflows import engine
-from app.workflows.queues import DEPARTMENT, MY_WORK, queue
-
 from app.views.workflow import DOCUMENT_ENDPOINTS, DOCUMENT_TYPES
+from app.workflows.queues import DEPARTMENT, MY_WORK, queue
+from app.workflows.registry import registered
 
 
 def document_url(doc_type: str, doc_id: int) -> str | None:
@@ -57,7 +57,7 @@ class QueueView(BaseView):
         estates = session.scalars(apply_scope(session.query(Estate), Estate)
                                   .order_by(Estate.code).statement).all()
         states: dict[str, str] = {}
-        for workflow in engine.registered().values():
+        for workflow in registered().values():
             for code, label in workflow.states.items():
                 if code not in workflow.final:
                     states.setdefault(code, str(label))
@@ -109,7 +109,7 @@ class NotificationView(ScopedModelView):
         items = items if isinstance(items, list) else [items]
         for item in items:
             if item.read_at is None:
-                item.read_at = utcnow()
+                item.read_at = local_now()
         flash(_("%(n)d notification(s) marked as read.", n=len(items)), "success")
         return redirect(self.get_redirect())
 

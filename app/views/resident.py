@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import flash, redirect
 from flask_appbuilder.actions import action
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.fields import SelectField
 
 from app.models import Resident

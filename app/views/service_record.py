@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 from wtforms.fields import BooleanField, SelectField
@@ -19,9 +20,13 @@ from app.models.complaint import CONTACT_SOURCES
 from app.models.service_record import RECORD_KINDS
 from app.security import permissions as P
 from app.views.widgets import datetime_field
-from app.views.workflow import DOCUMENT_ENDPOINTS, WorkflowModelView, WorkflowRestApi, documents
+from app.views.workflow import (
+    DOCUMENT_ENDPOINTS,
+    WorkflowModelView,
+    WorkflowRestApi,
+    documents,
+)
 from app.workflows.service_record import SERVICE_RECORD
-
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.fields import BooleanField, SelectField
 from wtforms.validators import NumberRange, ValidationError
 
@@ -58,7 +59,7 @@ class DeadlinePolicyView(ScopedModelView):
         "amount": _l("Amount"), "unit": _l("Unit"), "unit_label": _l("Unit"),
         "warn_share": _l("Warn at share"), "escalation_chain": _l("Escalation chain"),
         "escalation_step_minutes": _l("Minutes between levels"), "active": _l("Active"),
-        "updated_at": _l("Last changed (UTC)"), "doc_type": _l("Document"),
+        "updated_at": _l("Last changed"), "doc_type": _l("Document"),
     }
     list_title = show_title = edit_title = _l("Deadline policies")
 
@@ -72,5 +73,5 @@ class SettingView(ScopedModelView):
     edit_columns = ["value"]
     validators_columns = {"value": [NumberRange(min=0)]}
     label_columns = {"key": _l("Key"), "label": _l("Setting"), "value": _l("Value"),
-                     "rule": _l("Rule"), "updated_at": _l("Last changed (UTC)")}
+                     "rule": _l("Rule"), "updated_at": _l("Last changed")}
     list_title = show_title = edit_title = _l("Settings")

@@ -8,13 +8,14 @@ from typing import Any
 from flask import abort, current_app, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields import BooleanField, MultipleFileField, SelectField
 
 from app.models import RectificationNotice, Revisit, WorkOrder, WorkOrderPhoto
-from app.models.base import utcnow
+from app.models.base import local_now
 from app.models.work_order import CATEGORIES, SOURCES
 from app.security import permissions as P
 from app.security.scope import apply_scope
@@ -155,7 +156,7 @@ def read_photos(files: list[Any]) -> list[WorkOrderPhoto]:
         raise InvalidData(_("Please correct the highlighted fields."),
                           {"photo_files": refusal.message}) from None
     return [WorkOrderPhoto(filename=u.filename, content_type=u.content_type, size=u.size,
-                           data=u.data, uploaded_at=utcnow()) for u in uploads]
+                           data=u.data, uploaded_at=local_now()) for u in uploads]
 
 
 class RevisitView(WorkflowModelView):

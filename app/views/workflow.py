@@ -17,20 +17,27 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import ActionItem
-from flask_appbuilder.api import expose as api_expose, protect, safe
+from flask_appbuilder.api import expose as api_expose
+from flask_appbuilder.api import protect, safe
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.models.base import local_now
 from app.models.workflow import ESCALATION_LEVELS, DeadlineTimer, Escalation
+from app.printing import LANGUAGES as PRINT_LANGUAGES
+from app.printing import PrintError, forms_for, render_pdf, validate_languages
 from app.security import privacy
 from app.security.actor import Actor
 from app.security.scope import ScopedInterface
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.workflows import engine
-from app.workflows.engine import Transition, Workflow, WorkflowError
+from app.workflows.engine import WorkflowError
+from app.workflows.registry import workflow_of
+from app.workflows.table import Field, Transition, Workflow
 
 
 class WorkflowInterface(ScopedInterface):
@@ -56,7 +63,7 @@ def documents(model: type) -> WorkflowInterface:
 def deadline_rows(doc: Any, session: Any, now: datetime | None = None) -> list[dict]:
     """Armed and past deadlines of `doc` with the time left and the escalation level."""
     now = now or local_now()
-    workflow = engine.workflow_of(doc)
+    workflow = workflow_of(doc)
     timers = session.scalars(
         select(DeadlineTimer).where(DeadlineTimer.doc_type == workflow.doc_type,
                                     DeadlineTimer.doc_id == doc.id)
@@ -72,14 +79,14 @@ def deadline_rows(doc: Any, session: Any, now: datetime | None = None) -> list[d
 
 
 def escalations_of(doc: Any, session: Any) -> list[Escalation]:
-    workflow = engine.workflow_of(doc)
+    workflow = workflow_of(doc)
     return list(session.scalars(
         select(Escalation).join(DeadlineTimer)
         .where(DeadlineTimer.doc_type == workflow.doc_type, DeadlineTimer.doc_id == doc.id)
         .order_by(Escalation.at, Escalation.level)))
 
 
-def field_spec(spec: engine.Field, doc: Any, session: Any) -> dict:
+def field_spec(spec: Field, doc: Any, session: Any) -> dict:
     """A transition field as JSON for API clients building their own forms."""
     out = {"name": spec.name, "label": str(spec.label), "kind": spec.kind,
            "required": spec.required}
@@ -115,7 +122,6 @@ def _display(value: Any) -> str:
 class WorkflowModelView(ScopedModelView):
     """A document's pages: list, detail with history, deadlines and print, registration
     through the engine, and one action plus one form per transition."""
-
     workflow: Workflow
     show_template = "documents/show.html"
     transition_template = "documents/transition.html"
@@ -198,7 +204,6 @@ class WorkflowModelView(ScopedModelView):
         widgets = self._show(pk)
         item = self.datamodel.get(pk, self._base_filters)
         session = self.datamodel.session
-        from app.printing import LANGUAGES as PRINT_LANGUAGES, forms_for
 
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
@@ -295,8 +300,6 @@ class WorkflowModelView(ScopedModelView):
     @has_access
     def print_options(self):
         """Choose the form and the two languages for the selected rows."""
-        from app.printing import LANGUAGES as PRINT_LANGUAGES, forms_for
-
         items = self._items(request.args.get("ids", ""))
         return self.render_template(
             "documents/print_options.html", title=_("Print"), items=items,
@@ -313,14 +316,11 @@ class WorkflowModelView(ScopedModelView):
 
 def pdf_response(items: list[Any], workflow: Workflow) -> Response:
     """The chosen form for `items` as one PDF; a bad choice is a translated 400."""
-    from app.printing import PrintError, forms_for, render_pdf, validate_languages
-
     forms = {f.key: f for f in forms_for(workflow.doc_type)}
     form_key = request.values.get("form") or next(iter(forms), None)
     if form_key not in forms:
         return _bad_request(_("Unknown form %(form)s. Choose one of: %(forms)s",
                               form=form_key, forms=", ".join(forms)))
-    from flask_babel import get_locale
 
     lang = request.values.get("lang") or str(get_locale() or "en")
     second = request.values.get("second", "en")

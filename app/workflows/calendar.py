@@ -20,14 +20,21 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Iterable
 
+import chinese_calendar
 import click
+import holidays
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.models.calendar import (DEFAULT_WORKING_PERIODS, AdminAlert, CalendarDay,
-                                 CalendarSettings)
+from app.models.base import local_now
+from app.models.calendar import (
+    DEFAULT_WORKING_PERIODS,
+    AdminAlert,
+    CalendarDay,
+    CalendarSettings,
+)
 from app.models.org import REGIONS
 
 UNITS = ("minutes", "hours", "calendar_days", "working_days", "working_hours", "end_of_day")
@@ -96,7 +103,6 @@ class WorkingCalendar:
     it does not see admin edits made after it read a year. An unknown year raises
     `CalendarUnknownYear` and records the admin alert in `session`.
     """
-
     def __init__(self, region: str, session: Session) -> None:
         _check_region(region)
         self.region = region
@@ -240,9 +246,7 @@ def _bilingual(chinese: str, english: str | None) -> str:
 def _mainland_days(years: Iterable[int] | None) -> tuple[dict[date, tuple[bool, str | None]],
                                                           list[int]]:
     """Days of every year chinesecalendar supports (it raises for the others)."""
-    import chinese_calendar
-
-    wanted = sorted(set(years)) if years else list(range(FIRST_YEAR, date.today().year + 3))
+    wanted = sorted(set(years)) if years else list(range(FIRST_YEAR, local_now().year + 3))
     days: dict[date, tuple[bool, str | None]] = {}
     seeded: list[int] = []
     for year in wanted:
@@ -273,9 +277,8 @@ def _hong_kong_days(years: Iterable[int] | None) -> tuple[dict[date, tuple[bool,
                                                            list[int]]:
     """Hong Kong general holidays (公眾假期: statutory plus the other general holidays,
     i.e. the `public` and `optional` categories), Saturdays and Sundays off."""
-    import holidays
 
-    wanted = sorted(set(years)) if years else list(range(FIRST_YEAR, date.today().year + 2))
+    wanted = sorted(set(years)) if years else list(range(FIRST_YEAR, local_now().year + 2))
     categories = (holidays.PUBLIC, holidays.OPTIONAL)
     chinese = holidays.HongKong(years=wanted, categories=categories, language="zh_HK")
     english = holidays.HongKong(years=wanted, categories=categories, language="en_HK")

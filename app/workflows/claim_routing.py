@@ -10,8 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.compensation import ApprovalRule, CompensationClaim
-from app.models.compensation import LIABILITIES, PART_ATTRS, PART_LIABILITIES
+from app.models.compensation import (
+    LIABILITIES,
+    PART_ATTRS,
+    PART_LIABILITIES,
+    ApprovalRule,
+    CompensationClaim,
+)
 from app.security import permissions as P
 
 

@@ -13,24 +13,32 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_appbuilder.security.sqla.models import User
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session
 
-from app.models.compensation import (ACKNOWLEDGED_BY, CLAIM_KINDS, EVIDENCE_KINDS,
-                                     LIABILITIES, CompensationClaim,
-                                     CompensationEvidence)
-from app.models.compensation import HOUSE_KINDS, PART_ATTRS
+from app.models import Complaint, Department, StaffProfile
+from app.models.compensation import (
+    ACKNOWLEDGED_BY,
+    CLAIM_KINDS,
+    EVIDENCE_KINDS,
+    HOUSE_KINDS,
+    LIABILITIES,
+    PART_ATTRS,
+    CompensationClaim,
+    CompensationEvidence,
+)
+from app.models.staff import profile_departments
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope, is_in_scope
-from app.printing.forms import PrintForm
-from app.workflows.registry import (DocumentType, Menu,
-                                    N_, Page, declare)
 from app.workflows.claim_routing import NoRule, _part, route_for, seed_approval_rules
+from app.workflows.engine import InvalidData
 from app.workflows.money import MoneyError, amount_in_words, parse_money
-from app.workflows.engine import (Branch, Context, Field, InvalidData, Transition, Workflow,
-                                  register)
+from app.workflows.registry import N_, DocumentType, Menu, Page, PrintForm, declare
+from app.workflows.table import Branch, Context, Field, Transition, Workflow
 
 STATES = {
     "draft": _l("Draft"),
@@ -84,7 +92,6 @@ def own_roles(actor: Actor, session: Session) -> set[str]:
     """Names of the roles the actor was given."""
     if actor.user_id is None:
         return set()
-    from flask_appbuilder.security.sqla.models import User
 
     user = session.get(User, actor.user_id)
     return {role.name for role in getattr(user, "roles", None) or []}
@@ -102,8 +109,6 @@ def held_roles(actor: Actor, session: Session) -> set[str]:
 def _in_department_of_kind(doc: CompensationClaim, actor: Actor, session: Session,
                            kind: str) -> bool:
     """The actor works in (or manages) a `kind` department of the claim's office."""
-    from app.models import Department
-
     if actor.is_system or actor.is_admin:
         return True
     ids = set(session.scalars(select(Department.id).where(
@@ -120,15 +125,12 @@ def prepare_claim(doc: CompensationClaim, actor: Actor, session: Session,
     positive yuan amount; the liable parts agree with the liability (R-CO-2..4); a
     contractor-liable part names the contractor. Customer Service of the estate's office
     handles it (R-CO-1)."""
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments
 
     errors: dict[str, str] = {}
     doc.kind = doc.kind or "compensation"
     doc.liability = doc.liability or "company"
     complaint = doc.complaint
     if complaint is None and doc.complaint_id is not None:
-        from app.models import Complaint
 
         complaint = doc.complaint = session.get(Complaint, doc.complaint_id)
     if complaint is None:
@@ -406,7 +408,7 @@ BOTH_PARTS = (Branch("completed", _both_done), Branch(None))
 
 # --- the table -------------------------------------------------------------------------------
 
-COMPENSATION = register(Workflow(
+COMPENSATION = Workflow(
     doc_type="compensation", resource=P.COMPENSATION, states=STATES, initial="draft",
     final=FINAL_STATES, number_prefix="CO", prepare=prepare_claim,
     handler_attr="raised_by_id",
@@ -477,7 +479,7 @@ COMPENSATION = register(Workflow(
                    "withdrawn", CS_SUPERVISORS, set_now=("closed_at",),
                    comment_required=True, icon="fa-undo"),
     ),
-))
+)
 
 
 # --- the approval queue ----------------------------------------------------------------------

@@ -15,22 +15,46 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.complaint import (ASSIST_SCOPES, CLASSES, CONTACT_SOURCES, MAJOR_CRITERIA,
-                                  MATTERS, CollectiveCase, Complaint)
+from app.models import Department
+from app.models.complaint import (
+    ASSIST_SCOPES,
+    CLASSES,
+    CONTACT_SOURCES,
+    MAJOR_CRITERIA,
+    MATTERS,
+    CollectiveCase,
+    Complaint,
+    collective_members,
+)
+from app.models.settings import setting
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_GM, TO_HANDLER_AND_UP,
-                                    TO_HEAD_AND_DIRECTOR, TO_HEAD_AND_UP, DocumentType, Menu,
-                                    N_, Page, Policy, declare)
-from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
-                                  apply, create, register)
 from app.workflows import staffing
+from app.workflows.engine import InvalidData, apply, create
 from app.workflows.registration import check_place, registering_department
+from app.workflows.registry import (
+    EVERY_ROLE,
+    N_,
+    TO_DIRECTOR_AND_GM,
+    TO_GM,
+    TO_HANDLER_AND_UP,
+    TO_HEAD_AND_DIRECTOR,
+    TO_HEAD_AND_UP,
+    DocumentType,
+    Menu,
+    Page,
+    Policy,
+    PrintForm,
+    declare,
+)
+from app.workflows.revisit import create_complaint_revisit
+from app.workflows.table import Arm, Context, Field, Transition, Workflow
 
 STATES = {
     "registered": _l("Registered"), "transferred": _l("Transferred"),
@@ -51,7 +75,6 @@ def prepare_registration(doc: Complaint, actor: Actor, session: Session,
                          now: datetime) -> None:
     """Every R-CP-1 field is required, and either an immediate reply or an agreed reply
     time (R-CP-2). The receiving department is the receiver's in that estate's office."""
-    from app.models import Department
 
     errors = check_place(doc, actor)
     if doc.resident is not None:
@@ -95,8 +118,6 @@ def prepare_registration(doc: Complaint, actor: Actor, session: Session,
 def detect_collective(doc: Complaint, actor: Actor, session: Session, now: datetime) -> None:
     """After registration: propose a collective case when enough distinct households of
     this estate complained about this matter within the window (R-CP-4 e)."""
-    from app.models.settings import setting
-
     threshold = int(setting(session, "complaint.collective.households"))
     window = timedelta(hours=float(setting(session, "complaint.collective.window_hours")))
     since = doc.received_at - window
@@ -107,7 +128,6 @@ def detect_collective(doc: Complaint, actor: Actor, session: Session, now: datet
     households = {c.unit_id or f"c{c.id}" for c in rows}
     if len(households) < threshold:
         return
-    from app.models.complaint import collective_members
 
     open_case = session.scalar(select(CollectiveCase).where(
         CollectiveCase.estate_id == doc.estate_id, CollectiveCase.matter == doc.matter,
@@ -130,8 +150,6 @@ def detect_collective(doc: Complaint, actor: Actor, session: Session, now: datet
 # --- guards and effects -------------------------------------------------------------------
 
 def _department_choices(doc: Any, session: Session) -> dict[int, str]:
-    from app.models import Department
-
     return {d.id: d.name for d in session.scalars(
         select(Department).where(Department.office_id == doc.estate.office_id)
         .order_by(Department.kind, Department.name))}
@@ -214,7 +232,6 @@ def _visit_time_set(doc: Complaint, ctx: Context) -> str | None:
 
 
 def _create_revisit(doc: Complaint, ctx: Context) -> None:
-    from app.workflows.revisit import create_complaint_revisit
 
     create_complaint_revisit(doc, ctx)
 
@@ -255,7 +272,7 @@ CLASS_ARMS = (
 CLASS_POLICIES = ("cp.major", "cp.general", "cp.no_responsibility", "cp.assist_inside",
                   "cp.assist_outside")
 
-COMPLAINT = register(Workflow(
+COMPLAINT = Workflow(
     doc_type="complaint", resource=P.COMPLAINT, states=STATES, initial="registered",
     final=("closed",), number_prefix="CP", prepare=prepare_registration,
     handler_attr="handler_id", after_create=detect_collective,
@@ -319,7 +336,7 @@ COMPLAINT = register(Workflow(
                    SUPERVISORS, effects=(_reopened,), comment_required=True,
                    icon="fa-undo"),
     ),
-))
+)
 
 
 # --- collective cases (R-CP-4 e) -----------------------------------------------------------
@@ -346,7 +363,7 @@ def _decided(case: CollectiveCase, ctx: Context) -> None:
     case.decided_by_id, case.decided_at = ctx.actor.user_id, ctx.now
 
 
-COLLECTIVE = register(Workflow(
+COLLECTIVE = Workflow(
     doc_type="collective_case", resource=P.COLLECTIVE_CASE,
     states={"proposed": _l("Proposed"), "confirmed": _l("Confirmed"),
             "dismissed": _l("Dismissed")},
@@ -357,17 +374,13 @@ COLLECTIVE = register(Workflow(
         Transition("dismiss", _l("Dismiss"), ("proposed",), "dismissed", SUPERVISORS,
                    effects=(_decided,), comment_required=True, icon="fa-times"),
     ),
-))
+)
 
 
 # --- automatic upgrade after one month (R-CP-4 c), run by `flask sla tick` -------------------
 
 def upgrade_unresolved(session: Session, now: datetime) -> int:
     """Responsible complaints still open a month after registration become major."""
-    from dateutil.relativedelta import relativedelta
-
-    from app.models.settings import setting
-
     months = int(setting(session, "complaint.upgrade_after_months"))
     cutoff = now - relativedelta(months=months)
     due = session.scalars(select(Complaint).where(

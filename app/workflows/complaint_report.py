@@ -19,7 +19,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Branch, Complaint, DeadlinePolicy, DeadlineTimer, Estate, Office, Revisit
+from app.models import (
+    Branch,
+    Complaint,
+    DeadlinePolicy,
+    DeadlineTimer,
+    Estate,
+    Office,
+    Revisit,
+)
 from app.security.scope import Scope, apply_scope
 
 CLASS_POLICIES = ("cp.major", "cp.general", "cp.no_responsibility", "cp.assist_inside",

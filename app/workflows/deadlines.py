@@ -16,50 +16,23 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models.base import local_now
+from app.models.org import Estate
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
+from app.security import permissions as P
+from app.workflows import staffing
 from app.workflows.calendar import WorkingCalendar, add_duration
-
-NOTICE_TEXT = {
-    "warning": _l("%(doc)s: %(deadline)s is due at %(due)s."),
-    "breach": _l("%(doc)s: %(deadline)s was due at %(due)s and is overdue (level %(level)s)."),
-}
-
-
-def notification_text(item: Notification) -> str:
-    """A notification in the reader's language, from its kind, timer and document."""
-    from flask_babel import gettext
-
-    from app.workflows.engine import document_models
-
-    timer = item.timer
-    model = document_models().get(item.doc_type or "")
-    doc = session_of(item).get(model, item.doc_id) if model and item.doc_id else None
-    values = {"doc": doc.number if doc is not None else f"#{item.doc_id}",
-              "deadline": gettext(timer.policy.name) if timer else "",
-              "due": timer.due_at.strftime("%Y-%m-%d %H:%M") if timer else "",
-              "level": item.level}
-    template = NOTICE_TEXT.get(item.kind)
-    return str(template) % values if template else item.kind
-
-
-def session_of(obj: Any) -> Session:
-    from sqlalchemy.orm import object_session
-
-    return object_session(obj)
+from app.workflows.registry import all_policies
 
 
 def seed_policies(session: Session) -> int:
     """Create the declared default policies (RULES.md) that do not exist yet; admin edits
     are kept. The defaults live in each document type's declaration."""
-    from app.workflows.registry import all_policies  # the registry imports the types
-
     have = set(session.scalars(select(DeadlinePolicy.key)))
     added = 0
     for doc_type, p in all_policies():
@@ -203,10 +176,6 @@ class TickResult:
 
 def recipients(session: Session, timer: DeadlineTimer, target: str) -> list[int]:
     """User ids who hear about `timer` at escalation level `target`."""
-    from app.models import Estate
-    from app.security import permissions as P
-    from app.workflows import staffing
-
     if target == "handler":
         return [timer.handler_user_id] if timer.handler_user_id else []
     if target == "department_head":

@@ -22,7 +22,7 @@ from itertools import combinations
 from typing import Hashable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from app.workflows.engine import Transition, Workflow
+from app.workflows.table import Transition, Workflow
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans CJK TC', sans-serif"
 STATE_SIZE = 13.0  # px, state labels

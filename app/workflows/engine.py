@@ -15,21 +15,27 @@ runs such a table and nothing else:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Mapping
 
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.interfaces import MANYTOONE
 
 from app.models.base import local_now
+from app.models.calendar import AdminAlert
 from app.models.workflow import WorkflowHistory
+from app.security import bounds
 from app.security.actor import Actor
 from app.security.scope import is_in_scope
-from app.workflows.calendar import CalendarUnknownYear
-
+from app.workflows import deadlines
+from app.workflows.calendar import ALERT_UNKNOWN_YEAR, CalendarUnknownYear
+from app.workflows.numbering import allocate_number
+from app.workflows.registry import workflow_of
+from app.workflows.table import Context, Field, Transition, Workflow
 
 # --- errors: each carries the HTTP status views and the API answer with ----------------
 
@@ -74,153 +80,6 @@ class CalendarMissing(WorkflowError):
 # --- declarations ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Field:
-    """A value the person fills in when taking a transition.
-
-    `attr` (default: the field name) is the document attribute it is stored on; None keeps
-    it only in the history row's data. For `choice`, `choices` maps codes to labels; for
-    `user`, `choices` is a callable (doc, session) -> {user_id: label} of allowed people.
-    """
-
-    name: str
-    label: Any
-    kind: str = "text"
-    required: bool = True
-    choices: Any = None
-    attr: str | None = "__same__"
-    minimum: Decimal | None = None
-    must_be_true: bool = False
-    future: bool = False
-    description: Any = None
-
-    @property
-    def target_attr(self) -> str | None:
-        return self.name if self.attr == "__same__" else self.attr
-
-
-@dataclass(frozen=True)
-class Arm:
-    """Arm the deadline `policy` when the transition happens. The clock starts at the
-    document attribute `start` (e.g. the reported time, an appointment) or at the
-    transition's time; `handler` names the attribute holding the responsible user."""
-
-    policy: str
-    start: str | None = None
-    handler: str | None = None
-    when: Callable[[Any], bool] | None = None
-    due: str | None = None  # attribute holding a deadline agreed with the customer
-
-
-Guard = Callable[[Any, "Context"], "str | None"]
-Effect = Callable[[Any, "Context"], None]
-
-
-@dataclass(frozen=True)
-class Branch:
-    """One possible target of a transition whose outcome depends on the document, e.g. a
-    claim submitted goes to review, to approval or to the developer depending on its
-    route. Branches are tried in order after the effects ran; `when` None always matches;
-    `target` None keeps the state."""
-
-    target: str | None
-    when: Callable[[Any, "Context"], bool] | None = None
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: Any
-    sources: tuple[str, ...]
-    # A state; None: the state stays (e.g. issue an invoice on a paid order); or Branches
-    # when the document decides (the first that matches wins).
-    target: "str | None | tuple[Branch, ...]"
-    roles: tuple[str, ...]
-    fields: tuple[Field, ...] = ()
-    guards: tuple[Guard, ...] = ()
-    effects: tuple[Effect, ...] = ()
-    arms: tuple[Arm, ...] = ()
-    meets: tuple[str, ...] = ()  # deadline policies fulfilled by this transition
-    cancels: tuple[str, ...] = ()  # deadline policies no longer relevant
-    comment_required: bool = False
-    icon: str = "fa-arrow-right"
-    set_now: tuple[str, ...] = ()  # document attributes stamped with the transition time
-    set_actor: tuple[str, ...] = ()  # document attributes set to the acting user's id
-
-    @property
-    def permission(self) -> str:
-        return f"can_{self.name}"
-
-
-@dataclass(frozen=True)
-class Workflow:
-    doc_type: str
-    resource: str  # FAB permission resource (class_permission_name of views and API)
-    states: Mapping[str, Any]  # code -> translated label
-    initial: str
-    transitions: tuple[Transition, ...]
-    final: tuple[str, ...] = ()
-    on_create: tuple[Arm, ...] = ()  # deadlines armed when the document is registered
-    number_prefix: str | None = None  # form numbers such as WO-2026-000123
-    # Fills and checks a new document before it is saved (who registered it, defaults);
-    # raises InvalidData with per-field messages. Called as prepare(doc, actor, session, now).
-    prepare: Callable[..., None] | None = None
-    handler_attr: str | None = None  # the user the document is with ("My work")
-    # Runs after registration in the same transaction, e.g. collective detection (R-CP-4 e).
-    after_create: Callable[..., None] | None = None
-
-    def __post_init__(self) -> None:
-        names = [t.name for t in self.transitions]
-        assert len(names) == len(set(names)), f"duplicate transition in {self.doc_type}"
-        for t in self.transitions:
-            targets = [b.target for b in t.target] if isinstance(t.target, tuple) \
-                else [t.target]
-            for state in (*t.sources, *targets):
-                assert state is None or state in self.states, f"{t.name}: unknown {state}"
-
-    def get(self, name: str) -> Transition | None:
-        return next((t for t in self.transitions if t.name == name), None)
-
-    def state_label(self, state: str | None) -> str:
-        return str(self.states.get(state, state or ""))
-
-
-@dataclass
-class Context:
-    """What guards and effects see: who acts, when, the cleaned field values."""
-
-    actor: Actor
-    session: Session
-    now: datetime
-    data: dict[str, Any]
-    comment: str | None
-    transition: Transition
-    workflow: Workflow
-
-
-# --- registry: document type -> workflow -----------------------------------------------
-
-_REGISTRY: dict[str, Workflow] = {}
-
-
-def register(workflow: Workflow) -> Workflow:
-    _REGISTRY[workflow.doc_type] = workflow
-    return workflow
-
-
-def registered() -> dict[str, Workflow]:
-    # Imported here: the registry imports this module; discovery imports every type once.
-    from app.workflows.registry import discover
-
-    discover()
-    return dict(_REGISTRY)
-
-
-def workflow_of(doc: Any) -> Workflow:
-    registered()
-    return _REGISTRY[doc.__workflow__]
-
-
 # --- field cleaning --------------------------------------------------------------------
 
 def _parse_datetime(value: Any) -> datetime:
@@ -245,8 +104,6 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
                  session: Session, now: datetime) -> dict[str, Any]:
     """Typed, validated values of the transition's fields, or InvalidData listing every
     problem (the form shows them next to the person's input, which is kept)."""
-    from app.security.bounds import FAR_AHEAD_YEARS, earliest_year, text_limit
-
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for spec in transition.fields:
@@ -289,7 +146,7 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
                 value = key
             elif spec.kind in ("text", "textarea"):
                 value = str(value)
-                limit = text_limit(session) if spec.kind == "textarea" else 200
+                limit = bounds.text_limit(session) if spec.kind == "textarea" else 200
                 if len(value) > limit:
                     errors[spec.name] = _("At most %(n)d characters.", n=limit)
                     continue
@@ -301,11 +158,11 @@ def clean_fields(transition: Transition, doc: Any, raw: Mapping[str, Any],
                 "date": _("Enter a date such as 2026-10-08."),
             }.get(spec.kind, _("Not a valid value."))
             continue
-        if spec.kind in ("datetime", "date") and not earliest_year(session) <= value.year \
-                <= now.year + FAR_AHEAD_YEARS:
+        if spec.kind in ("datetime", "date") and not bounds.earliest_year(session) <= value.year \
+                <= now.year + bounds.FAR_AHEAD_YEARS:
             errors[spec.name] = _("Enter a date between %(a)d and %(b)d.",
-                                  a=earliest_year(session),
-                                  b=now.year + FAR_AHEAD_YEARS)
+                                  a=bounds.earliest_year(session),
+                                  b=now.year + bounds.FAR_AHEAD_YEARS)
             continue
         if spec.minimum is not None and value < spec.minimum:
             errors[spec.name] = _("Must be at least %(min)s.", min=spec.minimum)
@@ -340,15 +197,6 @@ def can_act(workflow: Workflow, state: str, actor: Actor) -> bool:
                for t in workflow.transitions)
 
 
-def document_models() -> dict[str, type]:
-    """Document type -> model class, for every model that declares `__workflow__`."""
-    from flask_appbuilder import Model
-
-    registered()
-    return {mapper.class_.__workflow__: mapper.class_ for mapper in Model.registry.mappers
-            if getattr(mapper.class_, "__workflow__", None) in _REGISTRY}
-
-
 def available(doc: Any, actor: Actor) -> list[Transition]:
     """Transitions this actor may take on this document now (state and permission; guards
     that need the person's input are checked when they submit)."""
@@ -365,8 +213,6 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
     """Take transition `name` on `doc`: the only way any document changes state. Never
     commits: the request, command or job that called it commits once at its end, or rolls
     back when this raises."""
-    from app.security.bounds import text_limit
-
     workflow = workflow_of(doc)
     transition = _check_access(doc, workflow.get(name), workflow, actor)
     now = now or local_now()
@@ -377,9 +223,9 @@ def apply(doc: Any, name: str, data: Mapping[str, Any] | None = None, *, actor: 
         raise StaleVersion(_("Someone else changed this record after you opened it. "
                              "Reload it to see their changes, then try again."))
     comment = (comment or "").strip() or None
-    if comment and len(comment) > text_limit(session):
+    if comment and len(comment) > bounds.text_limit(session):
         raise InvalidData(_("The comment is too long: at most %(n)d characters.",
-                            n=text_limit(session)), {"comment": _("Too long.")})
+                            n=bounds.text_limit(session)), {"comment": _("Too long.")})
     clean = clean_fields(transition, doc, data or {}, session, now)
     if transition.comment_required and not comment:
         raise InvalidData(_("Please give a reason."), {"comment": _("This field is required.")})
@@ -403,8 +249,6 @@ def _take(doc: Any, transition: Transition, workflow: Workflow, context: "Contex
           session: Session, actor: Actor, now: datetime, comment: str | None,
           clean: dict[str, Any]) -> WorkflowHistory:
     """The writes of one transition, after every check passed."""
-    from app.security import bounds
-    from app.workflows import deadlines
 
     from_state = doc.state
     for spec in transition.fields:
@@ -447,9 +291,6 @@ def _calendar_missing(session: Session, error: "CalendarUnknownYear") -> None:
     """Nothing is guessed: undo the step, keep the admin alert, tell the person. The one
     place the engine ends a transaction: the step is rolled back and the alert committed
     in a transaction of its own, so that it survives the refusal."""
-    from app.models.calendar import AdminAlert
-    from app.workflows.calendar import ALERT_UNKNOWN_YEAR
-
     session.rollback()
     AdminAlert.record(session, ALERT_UNKNOWN_YEAR, str(error))
     session.commit()
@@ -463,10 +304,6 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
            comment: str | None = None, data: Mapping[str, Any] | None = None) -> Any:
     """Register a new document: initial state, the deadlines armed at registration and the
     first history row. Permission to create is the view's / API's. Never commits."""
-    from app.workflows import deadlines
-
-    from app.workflows.numbering import allocate_number
-
     workflow = workflow_of(doc)
     now = now or local_now()
     _load_references(doc, session)
@@ -497,8 +334,6 @@ def create(doc: Any, *, actor: Actor, session: Session, now: datetime | None = N
 def _apply_defaults(doc: Any) -> None:
     """Column defaults such as a source or a category, so that checks see what will be
     stored (SQLAlchemy applies them only at insert)."""
-    from sqlalchemy import inspect as sa_inspect
-
     for column in sa_inspect(type(doc)).columns:
         default = column.default
         if default is None or not default.is_scalar or column.key not in doc.__dict__ \
@@ -511,9 +346,6 @@ def _apply_defaults(doc: Any) -> None:
 def _load_references(doc: Any, session: Session) -> None:
     """A document built with foreign-key ids only (CLI, API, effects) gets the objects too,
     so registration checks read one kind of reference."""
-    from sqlalchemy import inspect as sa_inspect
-    from sqlalchemy.orm.interfaces import MANYTOONE
-
     for rel in sa_inspect(type(doc)).relationships:
         if rel.direction is not MANYTOONE or getattr(doc, rel.key) is not None:
             continue
@@ -552,14 +384,3 @@ def history_of(doc: Any, session: Session) -> list[WorkflowHistory]:
     return list(session.query(WorkflowHistory)
                 .filter_by(doc_type=workflow.doc_type, doc_id=doc.id)
                 .order_by(WorkflowHistory.at, WorkflowHistory.id))
-
-
-def transition_grants(workflows: Iterable[Workflow]) -> dict[str, set[tuple[str, str]]]:
-    """Role name -> transition permissions its declarations grant by default."""
-    grants: dict[str, set[tuple[str, str]]] = {}
-    for workflow in workflows:
-        for t in workflow.transitions:
-            for role in t.roles:
-                grants.setdefault(role, set()).add((t.permission, workflow.resource))
-    return grants
-

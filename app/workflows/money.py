@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 
 from app.models.compensation import HOUSE_KINDS, PART_ATTRS
 
-
 # --- money ---------------------------------------------------------------------------------
 
 CENT = Decimal("0.01")

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.models import Estate
 from app.models.workflow import DeadlineTimer
 from app.security.actor import Actor
 from app.security.scope import apply_scope
@@ -111,7 +112,5 @@ def queue(session: Session, actor: Actor, kind: str, now: datetime, *,
 
 
 def _managed_estates(session: Session, actor: Actor) -> list[int]:
-    from app.models import Estate
-
     return list(session.scalars(select(Estate.id).where(
         Estate.office_id.in_(actor.scope.managed_office_ids))))

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.models import Department, StaffProfile
+from app.models.staff import profile_departments
 from app.security.actor import Actor
 from app.security.scope import is_in_scope
 
@@ -33,9 +35,6 @@ def check_place(doc: Any, actor: Actor) -> dict[str, str]:
 
 def registering_department(session: Session, actor: Actor, office_id: int) -> int | None:
     """The registering person's department in the estate's office, Customer Service first."""
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments
-
     if actor.user_id is None:
         return None
     rows = session.execute(

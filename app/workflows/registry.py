@@ -22,8 +22,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
-from app.printing.forms import PrintForm
-from app.workflows.engine import Workflow, register
+from app.workflows.table import Workflow
 
 # The key of `grants` meaning every built-in role (all staff read and print documents).
 EVERY_ROLE = "*"
@@ -84,6 +83,23 @@ class Page:
     grants: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PrintForm:
+    """A paper form of the type (R-PR): an HTML template under app/templates/print/, its
+    title and optional extra values computed from the record. The registry fills in the
+    type and the endpoint of the record's detail page, which the QR code points to so that
+    a paper copy can be verified."""
+
+    key: str
+    title: str  # English message id, marked with N_(), e.g. "Repair form"
+    template: str  # e.g. "print/repair_form.html"
+    rules: str = ""  # rule ids of RULES.md the form serves
+    # Extra template values computed from the record (e.g. a deadline's due time).
+    extra: Callable[[Any], Mapping[str, Any]] | None = field(default=None, compare=False)
+    doc_type: str = ""  # filled by the registry: the model's __workflow__
+    endpoint: str = ""  # filled by the registry: detail page for the QR code
+
+
 PeriodicJob = Callable[[Session, datetime], int]
 
 
@@ -136,17 +152,14 @@ def declare(document: DocumentType) -> DocumentType:
                           endpoint=form.endpoint or document.detail_endpoint)
                   for form in document.print_forms)
     document = replace(document, print_forms=forms)
-    register(document.workflow)
+    document.model.workflow_table = document.workflow  # its state labels (DocumentMixin)
     _TYPES[document.doc_type] = document
     return document
 
 
 def forget(doc_type: str) -> None:
     """Remove a type (tests that declare a toy type clean up after themselves)."""
-    from app.workflows import engine
-
     _TYPES.pop(doc_type, None)
-    engine._REGISTRY.pop(doc_type, None)  # noqa: SLF001 - the engine's own registry
 
 
 def discover() -> None:
@@ -170,6 +183,22 @@ def document_types() -> dict[str, DocumentType]:
 def document_type(doc_type: str) -> DocumentType:
     discover()
     return _TYPES[doc_type]
+
+
+def registered() -> dict[str, Workflow]:
+    """doc_type -> workflow table of every declared type."""
+    return {doc_type: document.workflow for doc_type, document in document_types().items()}
+
+
+def workflow_of(doc: Any) -> Workflow:
+    """The workflow table a document runs on (its model's `__workflow__`)."""
+    discover()
+    return _TYPES[doc.__workflow__].workflow
+
+
+def document_models() -> dict[str, type]:
+    """doc_type -> model class of every declared type."""
+    return {doc_type: document.model for doc_type, document in document_types().items()}
 
 
 def resolve(dotted: str) -> Any:

@@ -10,27 +10,35 @@ to the person with the fewest open revisits.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from app.models.base import local_to_utc
+from app.models import Estate
 from app.models.revisit import MODES, RectificationNotice, Revisit
 from app.models.settings import setting
 from app.models.work_order import SATISFACTION
+from app.models.workflow import DeadlinePolicy, DeadlineTimer
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.workflows import deadlines, staffing
-from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_HANDLER_AND_UP,
-                                    DocumentType, Menu,
-                                    N_, Policy, declare)
-from app.workflows.engine import (Arm, Context, Field, Transition, Workflow, create,
-                                  register)
+from app.workflows.engine import apply, create
+from app.workflows.registry import (
+    EVERY_ROLE,
+    N_,
+    TO_HANDLER_AND_UP,
+    DocumentType,
+    Menu,
+    Policy,
+    PrintForm,
+    declare,
+)
+from app.workflows.table import Arm, Context, Field, Transition, Workflow
 
 REVISIT_STATES = {"due": _l("Due"), "done": _l("Done"),
                   "problem_found": _l("Problem found")}
@@ -58,11 +66,8 @@ def choose_revisitor(session: Session, work_order: Any, now: datetime) -> tuple[
     """The role furthest below its share this month in this office, then its least-loaded
     person. A role with nobody to do it is skipped; with nobody at all, the revisit waits
     unassigned in the queue of the estate's customer service."""
-    from app.models import Estate
-
-    # The month starts at local midnight; creation times are stored in UTC (R-WO-7 shares
-    # would otherwise count nothing in the first hours of each month).
-    month_start = local_to_utc(now.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
+    # The month starts at local midnight, the convention of every stored time (R-WO-7).
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     counts = dict(session.execute(
         select(Revisit.assigned_role, func.count())
         .join(Estate, Estate.id == Revisit.estate_id)
@@ -142,8 +147,6 @@ SATISFIED = ("very_satisfied", "satisfied", "neutral")
 def _follow_up_complaint(revisit: Revisit, ctx: Context) -> None:
     """R-CP-7: a satisfied complainant closes the complaint; otherwise it is reopened and
     the handler follows up until they are satisfied (R-RV-3)."""
-    from app.workflows.engine import apply
-
     complaint = revisit.complaint
     if complaint is None or complaint.state != "resolved":
         return
@@ -187,7 +190,7 @@ REVISIT_FIELDS = (
     Field("suggestions", _l("Suggestions"), "textarea", required=False),
 )
 
-REVISIT = register(Workflow(
+REVISIT = Workflow(
     doc_type="revisit", resource=P.REVISIT, states=REVISIT_STATES, initial="due",
     number_prefix="RV", handler_attr="assignee_id",
     final=("done", "problem_found"),
@@ -203,9 +206,9 @@ REVISIT = register(Workflow(
                    effects=(_issue_rectification, _follow_up_complaint), cancels=("*",),
                    icon="fa-exclamation-triangle"),
     ),
-))
+)
 
-RECTIFICATION = register(Workflow(
+RECTIFICATION = Workflow(
     doc_type="rectification", resource=P.RECTIFICATION, states=RECTIFICATION_STATES,
     initial="issued", final=("verified",), number_prefix="RN",
     handler_attr="technician_id",
@@ -221,7 +224,7 @@ RECTIFICATION = register(Workflow(
                    comment_required=True,
                    arms=(Arm("rectification.due", handler="technician_id"),), icon="fa-undo"),
     ),
-))
+)
 
 
 # --- the declarations: everything else the app builds for revisits and notices -------------
@@ -229,12 +232,6 @@ RECTIFICATION = register(Workflow(
 def _rectification_due(notice: RectificationNotice) -> dict[str, Any]:
     """Printed due time of a rectification: the armed deadline (policy rectification.due,
     24 hours by default, R-WO-7), else 24 hours after issue."""
-    from datetime import timedelta
-
-    from sqlalchemy.orm import object_session
-
-    from app.models.workflow import DeadlinePolicy, DeadlineTimer
-
     due = None
     session = object_session(notice)
     if session is not None and notice.id is not None:

@@ -22,21 +22,34 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_appbuilder.security.sqla.models import User
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from app.models.complaint import CONTACT_SOURCES, MATTERS
+from app.models import Department
+from app.models.complaint import CONTACT_SOURCES, MATTERS, Complaint
 from app.models.service_record import RECORD_KINDS, ServiceRecord
-from app.models.work_order import CATEGORIES
+from app.models.work_order import CATEGORIES, WorkOrder
+from app.models.workflow import DeadlinePolicy, DeadlineTimer, WorkflowHistory
 from app.security import permissions as P
 from app.security.actor import Actor
+from app.workflows.engine import InvalidData, create
 from app.workflows.registration import check_place, registering_department
-from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_DIRECTOR_AND_GM, TO_HEAD_AND_UP, DocumentType, Menu,
-                                    N_, Policy, declare)
-from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
-                                  create, register)
+from app.workflows.registry import (
+    EVERY_ROLE,
+    N_,
+    TO_DIRECTOR_AND_GM,
+    TO_HEAD_AND_UP,
+    DocumentType,
+    Menu,
+    Policy,
+    PrintForm,
+    declare,
+)
+from app.workflows.revisit import create_service_revisit
+from app.workflows.table import Arm, Context, Field, Transition, Workflow
 
 STATES = {
     "recorded": _l("Recorded"),
@@ -101,8 +114,6 @@ def prepare_registration(doc: ServiceRecord, actor: Actor, session: Session,
 
 def departments_of_office(doc: Any, session: Session) -> dict[int, str]:
     """The departments of the estate's management office (the liaison slip goes to one)."""
-    from app.models import Department
-
     return {d.id: d.name for d in session.scalars(
         select(Department).where(Department.office_id == doc.estate.office_id)
         .order_by(Department.kind, Department.name))}
@@ -160,8 +171,6 @@ def _urged(doc: ServiceRecord, ctx: Context) -> None:
 
 def _create_revisit(doc: ServiceRecord, ctx: Context) -> None:
     """R-CS-6: every handled entry enters the revisit scope."""
-    from app.workflows.revisit import create_service_revisit
-
     create_service_revisit(doc, ctx)
 
 
@@ -169,8 +178,6 @@ def _create_work_order(doc: ServiceRecord, ctx: Context) -> None:
     """One click into a repair (R-CS-1): the entry's estate, unit, resident, contact and
     content become the repair form, registered through the work-order workflow (number,
     emergency deadline from the time of the call, first history row); the link is kept."""
-    from app.models.work_order import WorkOrder
-
     order = WorkOrder(
         source=WORK_ORDER_SOURCE.get(doc.source, "staff"), category=ctx.data["category"],
         emergency=bool(ctx.data.get("emergency") or doc.urgent), estate=doc.estate,
@@ -194,8 +201,6 @@ def _create_complaint(doc: ServiceRecord, ctx: Context) -> None:
     registration needs besides (R-CP-1: time and place, who it is about, what the customer
     wants; R-CP-2: an immediate reply or an agreed reply time), registered through the
     complaint workflow with its own checks; the link is kept."""
-    from app.models.complaint import Complaint
-
     values = {name: ctx.data.get(name) for name in COMPLAINT_FIELDS}
     complaint = Complaint(
         source=doc.source, estate=doc.estate, unit=doc.unit, resident=doc.resident,
@@ -218,11 +223,6 @@ def print_values(record: ServiceRecord) -> dict[str, Any]:
     """What the register and the liaison slip print besides the entry's columns: the agent
     who sent the last liaison slip (from the history) and the handling-plan deadline
     armed at dispatch (policy cs.handling_plan, 2 working days by default, R-CS-4)."""
-    from flask_appbuilder.security.sqla.models import User
-    from sqlalchemy.orm import object_session
-
-    from app.models.workflow import DeadlinePolicy, DeadlineTimer, WorkflowHistory
-
     session = object_session(record)
     if session is None or record.id is None:
         return {"dispatched_by": None, "plan_due_at": None}
@@ -257,7 +257,7 @@ DISPATCH_FIELDS = (
 DISPATCH_ARMS = (Arm("cs.reply", due="reply_due_at", handler="received_by_id"),
                  Arm("cs.handling_plan", handler="received_by_id"))
 
-SERVICE_RECORD = register(Workflow(
+SERVICE_RECORD = Workflow(
     doc_type="service_record",
     resource=P.SERVICE_RECORD,
     states=STATES,
@@ -346,7 +346,7 @@ SERVICE_RECORD = register(Workflow(
                    effects=(_create_complaint,), set_now=("closed_at",), cancels=("*",),
                    icon="fa-bullhorn"),
     ),
-))
+)
 
 
 # --- the declaration: everything else the app builds for the register ----------------------

@@ -8,8 +8,10 @@ from datetime import datetime
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.base import local_now
+from app.models.settings import seed_settings
 from app.workflows.deadlines import seed_policies, tick
 
 sla_cli = AppGroup("sla", help="Deadlines: warnings and escalations.")
@@ -35,8 +37,6 @@ def run_periodic_jobs(now: datetime) -> int:
     complaints unresolved after a month become major, R-CP-4 c). Each job commits on its
     own; another host doing the same at once loses on the version check and changes
     nothing."""
-    from sqlalchemy.orm.exc import StaleDataError
-
     from app.workflows.registry import document_types  # the registry imports the types
 
     session = current_app.appbuilder.session
@@ -55,8 +55,6 @@ def run_periodic_jobs(now: datetime) -> int:
 def sla_seed() -> None:
     """Create the RULES.md default deadline policies and settings that are missing (admin
     edits are kept)."""
-    from app.models.settings import seed_settings
-
     from app.workflows.registry import document_types  # the registry imports the types
 
     session = current_app.appbuilder.session

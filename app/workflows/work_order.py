@@ -11,22 +11,37 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.work_order import (CATEGORIES, PAYMENT_METHODS, SATISFACTION, SOURCES,
-                                   WorkOrder)
+from app.models import Department, StaffProfile
+from app.models.staff import profile_departments
+from app.models.work_order import (
+    CATEGORIES,
+    PAYMENT_METHODS,
+    SATISFACTION,
+    SOURCES,
+    WorkOrder,
+)
 from app.security import permissions as P
 from app.security.actor import Actor
-from app.printing.forms import PrintForm
-from app.workflows.registry import (EVERY_ROLE, TO_HANDLER_AND_UP,
-                                    DocumentType, Menu,
-                                    N_, Policy, declare)
-from app.workflows.engine import (Arm, Context, Field, InvalidData, Transition, Workflow,
-                                  register)
 from app.workflows import staffing
+from app.workflows.engine import InvalidData
 from app.workflows.registration import check_place, registering_department
+from app.workflows.registry import (
+    EVERY_ROLE,
+    N_,
+    TO_HANDLER_AND_UP,
+    DocumentType,
+    Menu,
+    Policy,
+    PrintForm,
+    declare,
+)
+from app.workflows.revisit import create_repair_revisit
+from app.workflows.table import Arm, Context, Field, Transition, Workflow
 
 STATES = {
     "registered": _l("Registered"),
@@ -68,9 +83,6 @@ def property_officers(doc: Any, session: Session) -> dict[int, str]:
 
 def _engineering_department_of(doc: Any, ctx: Context) -> None:
     """The job belongs to the engineering department of the technician it went to."""
-    from app.models import Department, StaffProfile
-    from app.models.staff import profile_departments
-
     doc.department_id = ctx.session.scalar(
         select(Department.id)
         .join(profile_departments, profile_departments.c.department_id == Department.id)
@@ -122,7 +134,6 @@ def _visit_time_set(doc: Any, ctx: Context) -> str | None:
 
 
 def _create_revisit(doc: Any, ctx: Context) -> None:
-    from app.workflows.revisit import create_repair_revisit
 
     create_repair_revisit(doc, ctx)
 
@@ -137,8 +148,6 @@ def prepare_registration(doc: Any, actor: Actor, session: Session, now: datetime
     """Check and complete a repair form before it is saved (R-WO-1): the estate is the
     registering person's, the unit and resident belong to it, and the registering
     department is the registering person's department in that estate's office."""
-    from app.models import Department
-
     errors = check_place(doc, actor)
     if not (doc.description or "").strip():
         errors["description"] = _("Describe the fault.")
@@ -171,7 +180,7 @@ def prepare_registration(doc: Any, actor: Actor, session: Session, now: datetime
 
 # --- the table ---------------------------------------------------------------------------
 
-WORK_ORDER = register(Workflow(
+WORK_ORDER = Workflow(
     doc_type="work_order",
     resource=P.WORK_ORDER,
     states=STATES,
@@ -275,7 +284,7 @@ WORK_ORDER = register(Workflow(
                    fields=(Field("cancel_reason", _l("Reason"), "textarea"),),
                    cancels=("*",), icon="fa-times"),
     ),
-))
+)
 
 
 # --- the declaration: everything else the app builds for work orders -----------------------
