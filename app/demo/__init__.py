@@ -61,6 +61,7 @@ from app.demo.load import (
 )
 from app.demo.repairs import _demo_work_orders
 from app.demo.service import _demo_desk, _signed_days
+from app.demo.surveys import demo_surveys
 from app.models import (
     Building,
     CollectiveCase,
@@ -91,6 +92,7 @@ def load_demo() -> list[str]:
         _staff(load)
         _demo_work_orders(load)
         _demo_desk(load)
+        demo_surveys(load)
         session.commit()
     except Exception:
         session.rollback()

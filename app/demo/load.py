@@ -42,8 +42,8 @@ from app.models import (
 from app.models.org import DEPARTMENT_KINDS, REGIONS
 from app.models.settings import seed_settings
 from app.workflows.calendar import seed_calendar
-from app.workflows.claim_routing import seed_approval_rules
 from app.workflows.deadlines import seed_policies
+from app.workflows.registry import document_types
 
 # --- loading -------------------------------------------------------------------------------
 
@@ -81,7 +81,9 @@ def _seed_reference_data(load: Load) -> None:
     session = load.session
     load.added["Setting"] += seed_settings(session)
     load.added["DeadlinePolicy"] += seed_policies(session)
-    load.added["ApprovalRule"] += seed_approval_rules(session)
+    for document in document_types().values():  # each type's reference data
+        for seed in document.seeds:
+            load.added[f"{document.doc_type} reference data"] += seed(session)
     year = load.today.year
     for region in REGIONS:
         known = session.scalar(select(CalendarDay.id).where(

@@ -18,6 +18,7 @@ from app.models.revisit import RectificationNotice, Revisit
 from app.models.service_record import ServiceRecord
 from app.models.settings import Setting
 from app.models.staff import StaffProfile
+from app.models.survey import Questionnaire, Survey, SurveyEstate, SurveyForm
 from app.models.work_order import WorkOrder, WorkOrderPhoto
 from app.models.workflow import (
                                  DeadlinePolicy,
@@ -28,9 +29,11 @@ from app.models.workflow import (
                                  WorkflowHistory,
 )
 
-__all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "CollectiveCase", "CompensationClaim",
-           "CompensationEvidence", "Complaint", "RegisterSignOff", "ServiceRecord", "Branch", "Building", "CalendarDay", "CalendarSettings",
-           "Company", "DeadlinePolicy", "DeadlineTimer", "Department", "Escalation", "Estate",
-           "FormCounter", "LoginFailure", "Notification", "Office", "RectificationNotice", "Resident",
-           "Revisit", "RevokedCredential", "Setting", "StaffProfile", "Unit", "WorkOrder", "WorkOrderPhoto",
+__all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "CalendarDay",
+           "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
+           "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
+           "Escalation", "Estate", "FormCounter", "LoginFailure", "Notification", "Office",
+           "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
+           "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
+           "SurveyEstate", "SurveyForm", "Unit", "WorkOrder", "WorkOrderPhoto",
            "WorkflowHistory"]

@@ -25,6 +25,26 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
         Decimal("48"), _l("Collective complaint: window (hours)"), "R-CP-4"),
     "complaint.upgrade_after_months": (
         Decimal("1"), _l("Responsible complaint upgraded to major after (months)"), "R-CP-4"),
+    "survey.established_years": (
+        Decimal("5"), _l("Survey: an estate moved in this many years ago or more is established"),
+        "R-SV-3"),
+    "survey.rate.established": (
+        Decimal("15"), _l("Survey sample: established estates, percent of households"), "R-SV-3"),
+    "survey.rate.recent": (
+        Decimal("30"), _l("Survey sample: other estates, percent of households"), "R-SV-3"),
+    "survey.rate.iso": (
+        Decimal("85"), _l("Survey sample, ISO procedure: percent of occupied units"), "R-SV-3"),
+    "survey.iso_full_below": (
+        Decimal("300"), _l("Survey sample, ISO procedure: every unit below this many households"),
+        "R-SV-3"),
+    "survey.recovery_target": (
+        Decimal("75"), _l("Survey recovery target: percent of distributed"), "R-SV-4"),
+    "survey.recovery_target@iso": (
+        Decimal("60"), _l("Survey recovery target, ISO procedure: percent of distributed"),
+        "R-SV-4"),
+    "survey.qualified_percent": (
+        Decimal("96"), _l("Survey: overall satisfaction that counts as qualified (%)"),
+        "R-SV-5"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),

@@ -214,7 +214,12 @@ class WorkflowModelView(ScopedModelView):
             transitions=engine.available(item, Actor.current()),
             print_forms=forms_for(self.workflow.doc_type), print_languages=PRINT_LANGUAGES,
             can_print=self.appbuilder.sm.has_access("can_print", self.class_permission_name),
-            escalation_targets=ESCALATION_LEVELS, view_name=self.__class__.__name__)
+            escalation_targets=ESCALATION_LEVELS, view_name=self.__class__.__name__,
+            **self.show_extra(item, session))
+
+    def show_extra(self, item: Any, session: Any) -> dict[str, Any]:
+        """Further values a type's own detail template shows (a survey's recovery rate)."""
+        return {}
 
     # --- transition form ----------------------------------------------------------------
     def _items(self, ids: str) -> list[Any]:

@@ -1,0 +1,176 @@
+"""Satisfaction survey pages and API (R-SV): the plan and its approval go through the
+engine; the detail page shows the sample per estate, the live recovery rate against its
+target (R-SV-4) and, once collection closes, the rates (R-SV-5). Interviewers do not see
+running results: rates appear only after the collection is closed (R-SV-10)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
+from wtforms.fields import SelectField
+
+from app.models.survey import (
+    METHODS,
+    PRESETS,
+    SURVEY_KINDS,
+    Questionnaire,
+    Survey,
+    SurveyForm,
+    item_label,
+)
+from app.security import permissions as P
+from app.views.base import ScopedModelView, scoped
+from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
+from app.workflows.survey import SURVEY, estates_summary, recovery
+from app.workflows.survey_scoring import percent
+
+LABELS = {
+    "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
+    "title": _l("Title"), "kind": _l("Kind"), "kind_label": _l("Kind"),
+    "preset": _l("Procedure"), "preset_label": _l("Procedure"), "office": _l("Management office"),
+    "estates": _l("Estates"), "purpose": _l("Purpose and scope"), "method": _l("Method"),
+    "method_label": _l("Method"), "period_start": _l("Period from"), "period_end": _l("Period to"),
+    "staff": _l("Staff"), "statistics_method": _l("Statistics method"),
+    "support_work": _l("Support work"), "questionnaire": _l("Questionnaire"),
+    "questionnaire_version": _l("Questionnaire version"), "drafted_by": _l("Drafted by"),
+    "submitted_at": _l("Submitted at"), "reviewed_at": _l("Reviewed at"),
+    "approved_at": _l("Approved at"), "approved_by": _l("Approved by"),
+    "forms_received_at": _l("Forms received at"), "seed": _l("Sample seed"),
+    "distributed_at": _l("Distributed at"), "collection_closed_at": _l("Collection closed at"),
+    "overall_rate": _l("Overall satisfaction"), "analysis": _l("Analysis"),
+    "improvements": _l("Improvements"), "reported_at": _l("Reported at"),
+    "closed_at": _l("Closed at"), "version": _l("Version"),
+}
+
+
+def _rate(value: Any) -> str:
+    return percent(Decimal(value)) if value not in (None, "") else ""
+
+
+class SurveyView(WorkflowModelView):
+    """Plans drafted by customer service or quality, reviewed (ISO) and approved, then run
+    from sampling to the report."""
+
+    datamodel = documents(Survey)
+    workflow = SURVEY
+    class_permission_name = P.SURVEY
+    show_template = "survey/show.html"
+    list_columns = ["number", "title", "kind_label", "office", "period_start", "period_end",
+                    "overall_rate", "state_label"]
+    search_columns = ["number", "title", "kind", "preset", "office", "state", "period_start"]
+    order_columns = ["number", "period_start"]
+    base_order = ("id", "desc")
+    add_columns = ["title", "kind", "preset", "office", "estates", "purpose", "method",
+                   "period_start", "period_end", "staff", "statistics_method", "support_work",
+                   "questionnaire"]
+    edit_columns = add_columns
+    show_fieldsets = [
+        (_l("Survey plan"), {"fields": [
+            "number", "state_label", "title", "kind_label", "preset_label", "office",
+            "estates", "purpose", "method_label", "period_start", "period_end", "staff",
+            "statistics_method", "support_work", "questionnaire", "questionnaire_version",
+            "drafted_by", "submitted_at", "reviewed_at", "approved_by", "approved_at"]}),
+        (_l("Running the survey"), {"fields": [
+            "forms_received_at", "seed", "distributed_at", "collection_closed_at"]}),
+        (_l("Report"), {"fields": [
+            "overall_rate", "analysis", "improvements", "reported_at", "closed_at"]}),
+    ]
+    add_form_extra_fields = {
+        "kind": SelectField(_l("Kind"), choices=list(SURVEY_KINDS.items()),
+                            default="independent"),
+        "preset": SelectField(_l("Procedure"), choices=list(PRESETS.items()), default="default"),
+        "method": SelectField(_l("Method"), choices=list(METHODS.items()),
+                              default="questionnaire"),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+    description_columns = {
+        "preset": _l("ISO: the office director reviews the plan before the company "
+                     "approves it; samples follow the ISO rates."),
+        "estates": _l("Estates of the survey's management office."),
+    }
+    formatters_columns = {"overall_rate": _rate}
+    label_columns = LABELS
+    list_title = show_title = add_title = edit_title = _l("Satisfaction surveys")
+    document_label = _l("Satisfaction survey")
+    export_columns = ["number", "title", "kind_label", "office.name", "period_start",
+                      "period_end", "overall_rate", "state_label"]
+
+    def pre_update(self, item: Survey) -> None:
+        """A plan is changed while it is a draft; afterwards it is what was approved."""
+        super().pre_update(item)
+        if item.state != "draft":
+            raise BadRequest(description=_("Only a draft plan can be changed; return it to "
+                                            "draft first."))
+
+    def show_extra(self, item: Survey, session: Any) -> dict[str, Any]:
+        locale = str(get_locale() or "en")
+        results = item.results if item.state in ("scoring", "reported", "closed") else None
+        labels = {i["key"]: item_label(i, locale) for i in (item.items or [])}
+        return {"survey_estates": estates_summary(session, item),
+                "survey_recovery": recovery(session, item) if item.state not in (
+                    "draft", "submitted", "awaiting_approval", "approved", "cancelled")
+                else None,
+                "survey_results": results, "item_labels": labels, "percent": percent,
+                "as_decimal": lambda v: Decimal(v) if v is not None else None}
+
+
+class SurveyApi(WorkflowRestApi):
+    resource_name = "survey"
+    datamodel = documents(Survey)
+    workflow = SURVEY
+    class_permission_name = P.SURVEY
+    list_columns = ["id", "number", "state", "version", "title", "kind", "preset",
+                    "office.id", "office.name", "period_start", "period_end", "overall_rate"]
+    show_columns = list_columns + [
+        "purpose", "method", "staff", "statistics_method", "support_work",
+        "questionnaire.id", "questionnaire_version", "items", "seed", "forms_received_at",
+        "distributed_at", "collection_closed_at", "results", "analysis", "improvements",
+        "reported_at", "closed_at"]
+    add_columns = ["title", "kind", "preset", "office", "estates", "purpose", "method",
+                   "period_start", "period_end", "staff", "statistics_method", "support_work",
+                   "questionnaire"]
+    edit_columns = add_columns
+    order_columns = ["id", "number", "period_start"]
+
+
+class SurveyFormView(ScopedModelView):
+    """The sample list (R-SV-3): one questionnaire per sampled household with its code;
+    printable and exportable. Answers are not shown here (R-SV-10)."""
+
+    datamodel = scoped(SurveyForm)
+    class_permission_name = P.SURVEY
+    base_permissions = ["can_read", "can_export"]
+    list_columns = ["survey", "estate", "unit", "resident", "code", "state_label",
+                    "channel_label", "returned_at"]
+    search_columns = ["survey", "estate", "code", "state", "channel"]
+    base_order = ("id", "asc")
+    label_columns = {"survey": _l("Survey"), "estate": _l("Estate"), "unit": _l("Unit"),
+                     "resident": _l("Resident"), "code": _l("Code"),
+                     "state_label": _l("State"), "channel_label": _l("Returned by"),
+                     "returned_at": _l("Returned at"), "state": _l("State"),
+                     "channel": _l("Returned by")}
+    list_title = show_title = _l("Survey questionnaires")
+    export_columns = ["survey.number", "estate.name", "unit.number", "resident.name", "code",
+                      "state_label", "channel_label", "returned_at"]
+
+
+class QuestionnaireView(ScopedModelView):
+    """Questionnaires (R-SV-6): the items residents rate, in three languages."""
+
+    datamodel = scoped(Questionnaire)
+    class_permission_name = P.QUESTIONNAIRE
+    list_columns = ["name", "version", "updated_at"]
+    show_columns = ["name", "version", "items", "updated_at"]
+    add_columns = edit_columns = ["name"]
+    label_columns = {"name": _l("Name"), "version": _l("Version"), "items": _l("Items"),
+                     "updated_at": _l("Last changed")}
+    list_title = show_title = add_title = edit_title = _l("Questionnaires")
+
+    def pre_update(self, item: Questionnaire) -> None:
+        """Every change is a new version; running surveys keep the items they started with."""
+        super().pre_update(item)
+        item.version = (item.version or 0) + 1

@@ -1,0 +1,397 @@
+"""Satisfaction surveys (顾客满意度调查, R-SV-1..7): the plan, its approval, sampling,
+distribution, collection, scoring and the report, as a table a department head can read.
+
+    draft --submit--> submitted (ISO: the office director reviews) --review--> awaiting approval
+    draft --submit--> awaiting approval (company procedure)
+    awaiting approval --approve--> approved        (the company: deputy GM or GM)
+    submitted / awaiting approval --return--> draft (with a reason)
+    approved --receive forms--> sampled            (the sample is drawn; 3 days to distribute)
+    sampled --distribute--> collecting             (10 days to collect, R-SV-4)
+    collecting --close collection--> scoring       (results computed; 3 days, R-SV-5)
+    scoring --publish report--> reported           (analysis and improvements, R-SV-7)
+    reported --close--> closed
+    draft / submitted / awaiting approval --cancel--> cancelled
+
+The diagram on Administration → Workflow diagrams is drawn from the table below.
+"""
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Mapping
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from app.models.org import Building, Estate, Unit
+from app.models.resident import Resident
+from app.models.settings import setting
+from app.models.survey import (
+    DEFAULT_ITEMS,
+    Questionnaire,
+    Survey,
+    SurveyEstate,
+    SurveyForm,
+)
+from app.security import permissions as P
+from app.security.actor import Actor
+from app.workflows.engine import InvalidData, WorkflowError
+from app.workflows.registry import (
+    N_,
+    TO_DIRECTOR_AND_GM,
+    TO_GM,
+    DocumentType,
+    Menu,
+    Page,
+    Policy,
+    declare,
+)
+from app.workflows.survey_sampling import (
+    SamplingRates,
+    draw_sample,
+    draw_sample_preferring,
+    is_established,
+    new_seed,
+    required_size,
+)
+from app.workflows.survey_scoring import ANSWERS, NO_ANSWER, SurveyResult, score
+from app.workflows.table import Arm, Branch, Context, Field, Transition, Workflow
+
+STATES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Awaiting review"),
+    "awaiting_approval": _l("Awaiting approval"),
+    "approved": _l("Approved"),
+    "sampled": _l("Sample drawn"),
+    "collecting": _l("Collecting answers"),
+    "scoring": _l("Scoring"),
+    "reported": _l("Reported"),
+    "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
+}
+
+DRAFTERS = (P.ROLE_CS_SUPERVISOR, P.ROLE_QUALITY_OFFICER)
+REVIEWERS = (P.ROLE_OFFICE_DIRECTOR,)
+APPROVERS = (P.ROLE_DEPUTY_GM,)
+RUNNERS = (P.ROLE_CS_SUPERVISOR, P.ROLE_QUALITY_OFFICER)
+
+# Settings (admin-editable, RULES.md defaults) this type reads.
+RECOVERY_TARGET = {"default": "survey.recovery_target", "iso": "survey.recovery_target@iso"}
+
+
+# --- guards and effects ------------------------------------------------------------------
+
+def _has_estates(survey: Survey, ctx: Context) -> str | None:
+    if not survey.estates:
+        return _("Choose the estates the survey covers.")
+    if any(e.office_id != survey.office_id for e in survey.estates):
+        return _("Every estate must belong to the survey's management office.")
+    return None
+
+
+def _snapshot_questionnaire(survey: Survey, ctx: Context) -> None:
+    """R-SV-6: the survey keeps the items it was approved with, whatever is edited later."""
+    survey.items = [dict(item) for item in survey.questionnaire.items]
+    survey.questionnaire_version = survey.questionnaire.version
+
+
+def sampling_rates(session: Session) -> SamplingRates:
+    return SamplingRates(
+        established_years=int(setting(session, "survey.established_years")),
+        established_rate=setting(session, "survey.rate.established") / 100,
+        recent_rate=setting(session, "survey.rate.recent") / 100,
+        iso_rate=setting(session, "survey.rate.iso") / 100,
+        iso_full_below=int(setting(session, "survey.iso_full_below")))
+
+
+def _occupied_units(session: Session, estate_id: int) -> list[tuple[int, int]]:
+    return [tuple(row) for row in session.execute(
+        select(Unit.id, Unit.building_id).join(Building)
+        .where(Building.estate_id == estate_id, Unit.occupied.is_(True))
+        .order_by(Unit.id))]
+
+
+def _covered_this_year(session: Session, survey: Survey, estate_id: int, year: int) -> set[int]:
+    """Units already sampled this year by other surveys (ISO: 100 % coverage a year)."""
+    return set(session.scalars(
+        select(SurveyForm.unit_id).join(Survey, Survey.id == SurveyForm.survey_id)
+        .where(SurveyForm.estate_id == estate_id, Survey.id != survey.id,
+               extract("year", Survey.forms_received_at) == year)))
+
+
+def new_code(session: Session) -> str:
+    """A questionnaire code: 10 characters without look-alikes (0/O, 1/I/L), unguessable,
+    so one household's code never reaches another's answers."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    while True:
+        code = "".join(secrets.choice(alphabet) for _n in range(10))
+        if session.scalar(select(SurveyForm.id).where(SurveyForm.code == code)) is None:
+            return code
+
+
+def _resident_of(session: Session, unit_ids: list[int]) -> dict[int, int]:
+    """The owner (else the first resident) of each unit, named on the questionnaire."""
+    chosen: dict[int, int] = {}
+    rows = session.execute(
+        select(Resident.unit_id, Resident.id).where(Resident.unit_id.in_(unit_ids))
+        .order_by(Resident.unit_id, (Resident.relation != "owner"), Resident.id))
+    for unit_id, resident_id in rows:
+        chosen.setdefault(unit_id, resident_id)
+    return chosen
+
+
+def draw(survey: Survey, ctx: Context) -> None:
+    """R-SV-3: per estate, the required sample from its move-in date and household count
+    (or, ISO, its occupied units), drawn at random and evenly across buildings with a
+    recorded seed; one questionnaire with a unique code per sampled household."""
+    session = ctx.session
+    rates = sampling_rates(session)
+    if survey.seed is None:
+        survey.seed = new_seed()
+    today = ctx.now.date()
+    links = session.scalars(select(SurveyEstate).where(SurveyEstate.survey_id == survey.id)
+                            .order_by(SurveyEstate.estate_id)).all()
+    for link in links:
+        estate = link.estate
+        units = _occupied_units(session, estate.id)
+        size = required_size(estate.household_count, len(units), estate.move_in_date, today,
+                             survey.preset, rates)
+        seed = survey.seed + estate.id  # one stream per estate, reproducible
+        if survey.preset == "iso":
+            covered = _covered_this_year(session, survey, estate.id, ctx.now.year)
+            chosen = draw_sample_preferring(units, size, seed,
+                                            {u for u, _b in units if u not in covered})
+        else:
+            chosen = draw_sample(units, size, seed)
+        link.households, link.occupied_units = estate.household_count, len(units)
+        link.required, link.sampled = size, len(chosen)
+        residents = _resident_of(session, chosen)
+        for unit_id in chosen:
+            session.add(SurveyForm(survey_id=survey.id, estate_id=estate.id, unit_id=unit_id,
+                                   resident_id=residents.get(unit_id), code=new_code(session),
+                                   state="issued"))
+    if not any(link.sampled for link in links):
+        raise InvalidData(_("No occupied unit to sample in the survey's estates."))
+
+
+def established_label(survey: Survey, link: SurveyEstate) -> bool:
+    when = survey.forms_received_at.date() if survey.forms_received_at else None
+    return bool(when and is_established(link.estate.move_in_date, when))
+
+
+def result_of(session: Session, survey: Survey, estate_id: int | None = None) -> SurveyResult:
+    """R-SV-5 over the returned questionnaires (of one estate, or all)."""
+    query = select(SurveyForm.answers).where(SurveyForm.survey_id == survey.id,
+                                             SurveyForm.state == "returned")
+    if estate_id is not None:
+        query = query.where(SurveyForm.estate_id == estate_id)
+    keys = [item["key"] for item in survey.items or []]
+    return score((answers or {} for answers in session.scalars(query)), keys)
+
+
+def counts_of(session: Session, survey: Survey) -> dict[str, int]:
+    """Distributed and returned questionnaires (the recovery rate, R-SV-4)."""
+    rows = dict(session.execute(
+        select(SurveyForm.state, func.count()).where(SurveyForm.survey_id == survey.id)
+        .group_by(SurveyForm.state)).all())
+    distributed = sum(rows.values())
+    return {"distributed": distributed, "returned": rows.get("returned", 0)}
+
+
+def recovery(session: Session, survey: Survey) -> dict[str, Any]:
+    """Returned ÷ distributed against the target (75 %, ISO 60 %, settings)."""
+    counts = counts_of(session, survey)
+    target = setting(session, RECOVERY_TARGET.get(survey.preset, RECOVERY_TARGET["default"]))
+    rate = (Decimal(counts["returned"]) / counts["distributed"]
+            if counts["distributed"] else None)
+    return {**counts, "rate": rate, "target": target / 100,
+            "reached": rate is not None and rate * 100 >= target}
+
+
+def _store_results(survey: Survey, ctx: Context) -> None:
+    """Scoring (R-SV-5): overall and per-item rates, for the survey and per estate."""
+    session = ctx.session
+    whole = result_of(session, survey)
+    threshold = setting(session, "survey.qualified_percent")
+
+    def summary(result: SurveyResult) -> dict[str, Any]:
+        return {"questionnaires": result.questionnaires, "invalid": result.invalid,
+                "overall": str(result.overall) if result.overall is not None else None,
+                "qualified": result.qualified(threshold),
+                "items": [{"key": i.item, "satisfied": i.satisfied,
+                           "unsatisfied": i.unsatisfied, "no_answer": i.no_answer,
+                           "rate": str(i.rate) if i.rate is not None else None}
+                          for i in result.items]}
+
+    estates = {str(link.estate_id): summary(result_of(session, survey, link.estate_id))
+               for link in session.scalars(select(SurveyEstate)
+                                           .where(SurveyEstate.survey_id == survey.id))}
+    survey.results = {**summary(whole), **counts_of(session, survey), "estates": estates,
+                      "threshold": str(threshold)}
+    survey.overall_rate = survey.results["overall"]
+
+
+def _has_returns(survey: Survey, ctx: Context) -> str | None:
+    if counts_of(ctx.session, survey)["returned"] == 0:
+        return _("No questionnaire has been returned yet.")
+    return None
+
+
+def _stamp_approver(survey: Survey, ctx: Context) -> None:
+    survey.approved_by_id = ctx.actor.user_id
+
+
+# --- answers: paper forms typed in, or the resident online ---------------------------------
+
+class AnswerError(WorkflowError):
+    status = 400
+
+
+def record_answers(form: SurveyForm, answers: Mapping[str, str], *, channel: str,
+                   session: Session, actor: Actor | None, now: datetime,
+                   feedback: str | None = None) -> SurveyForm:
+    """Store one household's answers (R-SV-4): only while the survey collects, only once,
+    every item answered with a known code (no answer is a code of its own). Never
+    commits."""
+    survey = form.survey
+    if survey.state != "collecting":
+        raise AnswerError(_("This survey is not collecting answers."))
+    if form.state == "returned":
+        raise AnswerError(_("This questionnaire has already been answered."))
+    keys = [item["key"] for item in survey.items or []]
+    unknown = set(answers) - set(keys)
+    bad = [k for k in keys if answers.get(k, NO_ANSWER) not in ANSWERS]
+    if unknown or bad:
+        raise AnswerError(_("Every item needs one of the answers offered."),
+                          {k: _("Choose an answer.") for k in [*bad, *sorted(unknown)]})
+    form.answers = {k: answers.get(k, NO_ANSWER) for k in keys}
+    form.feedback = (feedback or "").strip() or None
+    form.channel, form.state, form.returned_at = channel, "returned", now
+    form.entered_by_id = actor.user_id if actor is not None else None
+    session.flush()
+    return form
+
+
+def estates_summary(session: Session, survey: Survey) -> list[dict[str, Any]]:
+    """Per estate: sampled, returned, the sample size's basis (for the survey page)."""
+    returned = defaultdict(int, session.execute(
+        select(SurveyForm.estate_id, func.count())
+        .where(SurveyForm.survey_id == survey.id, SurveyForm.state == "returned")
+        .group_by(SurveyForm.estate_id)).all())
+    rows = []
+    for link in session.scalars(select(SurveyEstate).join(Estate)
+                                .where(SurveyEstate.survey_id == survey.id)
+                                .order_by(Estate.name)):
+        rows.append({"estate": link.estate, "households": link.households,
+                     "occupied": link.occupied_units, "required": link.required,
+                     "sampled": link.sampled, "returned": returned[link.estate_id]})
+    return rows
+
+
+def seed_questionnaire(session: Session) -> int:
+    """The default questionnaire of R-SV-6, when none exists; admins edit it afterwards."""
+    if session.scalar(select(func.count()).select_from(Questionnaire)):
+        return 0
+    session.add(Questionnaire(name="顾客满意度调查表", version=1,
+                              items=[dict(item) for item in DEFAULT_ITEMS]))
+    session.flush()
+    return 1
+
+
+# --- the table -----------------------------------------------------------------------------
+
+def _prepare(survey: Survey, actor: Actor, session: Session, now: datetime) -> None:
+    """Who drafted the plan; the period must run forwards."""
+    survey.drafted_by_id = survey.drafted_by_id or actor.user_id
+    if survey.period_start and survey.period_end and survey.period_end < survey.period_start:
+        raise InvalidData(_("The period ends before it starts."),
+                          {"period_end": _("The period ends before it starts.")})
+
+
+
+def _iso(survey: Survey, ctx: Context) -> bool:
+    return survey.preset == "iso"
+
+
+SURVEY = Workflow(
+    doc_type="survey", resource=P.SURVEY, states=STATES, initial="draft",
+    number_prefix="SV", final=("closed", "cancelled"), prepare=_prepare,
+    transitions=(
+        Transition("submit", _l("Submit the plan"), ("draft",),
+                   (Branch("submitted", _iso), Branch("awaiting_approval")), DRAFTERS,
+                   guards=(_has_estates,), set_now=("submitted_at",), icon="fa-send"),
+        Transition("review", _l("Reviewed"), ("submitted",), "awaiting_approval", REVIEWERS,
+                   set_now=("reviewed_at",), icon="fa-check"),
+        Transition("approve", _l("Approve the plan"), ("awaiting_approval",), "approved",
+                   APPROVERS, set_now=("approved_at",),
+                   effects=(_snapshot_questionnaire, _stamp_approver), icon="fa-check-circle"),
+        Transition("return", _l("Return for changes"), ("submitted", "awaiting_approval"),
+                   "draft", (*REVIEWERS, *APPROVERS), comment_required=True, icon="fa-undo"),
+        Transition("receive_forms", _l("Forms received: draw the sample"), ("approved",),
+                   "sampled", RUNNERS, set_now=("forms_received_at",), effects=(draw,),
+                   arms=(Arm("survey.distribution", start="forms_received_at"),),
+                   icon="fa-random"),
+        Transition("distribute", _l("Questionnaires distributed"), ("sampled",), "collecting",
+                   RUNNERS, set_now=("distributed_at",), meets=("survey.distribution",),
+                   arms=(Arm("survey.collection", start="distributed_at"),),
+                   icon="fa-envelope"),
+        Transition("close_collection", _l("Close the collection"), ("collecting",), "scoring",
+                   RUNNERS, guards=(_has_returns,), set_now=("collection_closed_at",),
+                   effects=(_store_results,), meets=("survey.collection",),
+                   arms=(Arm("survey.scoring", start="collection_closed_at"),
+                         Arm("survey.report", start="collection_closed_at")),
+                   icon="fa-inbox"),
+        Transition("publish", _l("Publish the report"), ("scoring",), "reported", RUNNERS,
+                   fields=(Field("analysis", _l("Analysis"), "textarea"),
+                           Field("improvements", _l("Improvements"), "textarea")),
+                   set_now=("reported_at", "scored_at"),
+                   meets=("survey.scoring", "survey.report"), icon="fa-bar-chart"),
+        Transition("close", _l("Close"), ("reported",), "closed", RUNNERS,
+                   set_now=("closed_at",), icon="fa-archive"),
+        Transition("cancel", _l("Cancel the survey"), ("draft", "submitted", "awaiting_approval"),
+                   "cancelled", (*DRAFTERS, *REVIEWERS), comment_required=True,
+                   icon="fa-times"),
+    ),
+)
+
+
+DOCUMENT = declare(DocumentType(
+    workflow=SURVEY, model=Survey, label=_l("Satisfaction survey"),
+    view="app.views.survey:SurveyView", api="app.views.survey:SurveyApi",
+    menu=Menu("Satisfaction surveys", _l("Satisfaction surveys"), "fa-smile-o",
+              P.MENU_SERVICE, _l("Customer service"), order=60),
+    grants={P.ROLE_CS_SUPERVISOR: (P.READ, P.CREATE, P.EDIT, P.EXPORT),
+            P.ROLE_QUALITY_OFFICER: (P.READ, P.CREATE, P.EDIT, P.EXPORT),
+            P.ROLE_OFFICE_DIRECTOR: (P.READ,)},
+    policies=(
+        Policy("survey.distribution", N_("Distribution of survey questionnaires"),
+               "R-SV-3", 3, "calendar_days", 0.67, TO_DIRECTOR_AND_GM, 1440),
+        Policy("survey.collection", N_("Collection of survey questionnaires"),
+               "R-SV-4", 10, "calendar_days", 0.7, TO_DIRECTOR_AND_GM, 1440),
+        Policy("survey.scoring", N_("Scoring of a survey"),
+               "R-SV-5", 3, "calendar_days", 0.67, TO_DIRECTOR_AND_GM, 1440),
+        Policy("survey.report", N_("Survey results posted"),
+               "R-SV-7", 30, "calendar_days", 0.8, TO_GM, 1440),
+    ),
+    pages=(
+        # The sample list: one questionnaire per sampled household (R-SV-3).
+        Page("app.views.survey:SurveyFormView",
+             Menu("Survey questionnaires", _l("Survey questionnaires"), "fa-list-ol",
+                  P.MENU_SERVICE, _l("Customer service"), order=61),
+             opens=(P.READ, P.SURVEY)),
+        # The items residents rate (R-SV-6): company data the quality officer keeps.
+        Page("app.views.survey:QuestionnaireView",
+             Menu("Questionnaires", _l("Questionnaires"), "fa-question-circle",
+                  P.MENU_ADMIN, _l("Administration")),
+             opens=(P.READ, P.QUESTIONNAIRE),
+             grants={P.ROLE_QUALITY_OFFICER: ((P.READ, P.QUESTIONNAIRE),
+                                              (P.CREATE, P.QUESTIONNAIRE),
+                                              (P.EDIT, P.QUESTIONNAIRE)),
+                     P.ROLE_CS_SUPERVISOR: ((P.READ, P.QUESTIONNAIRE),)}),
+    ),
+    seeds=(seed_questionnaire,),
+))
