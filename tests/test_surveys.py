@@ -3,7 +3,9 @@ people who take it, through the REST API and the real access layer; sampling, an
 scoring and the recovery rate on the stored survey; scope and refusals."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -19,25 +21,21 @@ from app.models.survey import (
 )
 from app.security.actor import Actor
 from app.workflows.survey import AnswerError, record_answers, recovery
+from tests.helpers import transition
 
 API = "/api/v1/survey/"
+
+take = partial(transition, base=API)  # the `seeded` fixture below builds on conftest's
 KEYS = [item["key"] for item in DEFAULT_ITEMS]
 
 
 @pytest.fixture
-def seeded(app, db_session):
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.deadlines import seed_policies
-
-    seed_policies(db_session)
-    seed_settings(db_session)
-    year = local_now().year
-    seed_calendar(db_session, regions=("mainland",), years=sorted({2026, year, year + 1}))
-    db_session.add(Questionnaire(name="Survey test questionnaire",
-                                 items=[dict(i) for i in DEFAULT_ITEMS]))
-    db_session.commit()
-    return db_session
+def seeded(seeded):
+    """tests/conftest.py's reference data, and a questionnaire of the default items."""
+    seeded.add(Questionnaire(name="Survey test questionnaire",
+                             items=[dict(i) for i in DEFAULT_ITEMS]))
+    seeded.commit()
+    return seeded
 
 
 def questionnaire_id(session) -> int:
@@ -54,14 +52,6 @@ def plan(api, world, session, preset="default", **extra) -> int:
         "questionnaire": questionnaire_id(session), **extra})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.json["id"]
-
-
-def take(api, pk, name, data=None, comment=None, expect=200):
-    version = api.get(f"{API}{pk}").json["result"]["version"]
-    response = api.post(f"{API}{pk}/transition/{name}",
-                        json={"version": version, "data": data or {}, "comment": comment})
-    assert response.status_code == expect, (name, response.get_data(as_text=True))
-    return response
 
 
 def state(api, pk) -> str:
@@ -246,3 +236,172 @@ def test_survey_pages_in_chinese(world, as_user, api_as, seeded):
     assert listing.status_code == 200
     assert seeded.scalars(select(SurveyForm.code).where(SurveyForm.survey_id == pk)).first() \
         in listing.get_data(as_text=True)
+
+
+# --- answers: the resident online, the clerk at the keyboard (R-SV-4) ------------------------
+
+def collecting_survey(world, api_as, seeded, preset="iso") -> tuple[int, list[str]]:
+    """A survey of Estate A collecting answers; ISO samples both units (two codes)."""
+    supervisor = api_as("supervisor_a")
+    pk = plan(supervisor, world, seeded, preset=preset)
+    take(supervisor, pk, "submit")
+    if preset == "iso":
+        take(api_as("director_a"), pk, "review")
+    take(api_as("deputy"), pk, "approve")
+    take(supervisor, pk, "receive_forms")
+    take(supervisor, pk, "distribute")
+    codes = seeded.scalars(select(SurveyForm.code).where(SurveyForm.survey_id == pk)
+                           .order_by(SurveyForm.unit_id)).all()
+    return pk, list(codes)
+
+
+def answer_online(client, code: str, chosen: dict[str, str], lang="zh_Hant"):
+    page = client.get(f"/s/{code}?_l_={lang}")
+    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    return client.post(f"/s/{code}?_l_={lang}", data={"csrf_token": token, **chosen})
+
+
+def test_a_resident_answers_online_once_in_their_language(app, world, api_as, seeded):
+    pk, (code, other) = collecting_survey(world, api_as, seeded)
+    resident = app.test_client()
+    page = resident.get(f"/s/{code}?_l_=zh_Hant").get_data(as_text=True)
+    assert "供水" in page and "非常滿意" in page and "基本滿意" in page
+    assert "Water supply" not in page and "Fairly" not in page
+    incomplete = answer_online(resident, code, {"water": "satisfied"})
+    assert incomplete.status_code == 400
+    assert 'value="satisfied" checked' in incomplete.get_data(as_text=True)  # input kept
+    done = answer_online(resident, code, {**answers("satisfied"), "feedback": "電梯太慢"})
+    assert done.status_code == 302
+    thanks = resident.get(done.headers["Location"]).get_data(as_text=True)
+    assert "survey-thanks" in thanks and "電梯太慢" not in thanks and "satisfied" not in thanks
+    again = resident.post(f"/s/{code}", data={**answers("unsatisfied")})
+    assert again.status_code in (200, 400) and "survey-answer" not in again.get_data(
+        as_text=True)
+    seeded.expire_all()
+    mine = seeded.scalar(select(SurveyForm).where(SurveyForm.code == code))
+    assert mine.answers["water"] == "satisfied" and mine.channel == "online"
+    assert mine.feedback == "電梯太慢"
+    theirs = seeded.scalar(select(SurveyForm).where(SurveyForm.code == other))
+    assert theirs.state == "issued" and theirs.answers is None  # the other household's
+    assert resident.get("/s/NOSUCHCODE1").status_code == 404
+
+
+def test_an_online_code_expires_with_the_collection_window(app, world, api_as, seeded):
+    from app import clock
+
+    pk, (code, _other) = collecting_survey(world, api_as, seeded)
+    due = seeded.scalar(select(DeadlineTimer.due_at).join(DeadlinePolicy).where(
+        DeadlineTimer.doc_id == pk, DeadlinePolicy.key == "survey.collection"))
+    with clock.using(clock.FrozenClock(due + timedelta(minutes=1))):
+        late = app.test_client().get(f"/s/{code}?_l_=zh_Hans").get_data(as_text=True)
+    assert "survey-closed" in late and "survey-answer" not in late
+    with clock.using(clock.FrozenClock(due - timedelta(minutes=1))):
+        assert "survey-answer" in app.test_client().get(f"/s/{code}").get_data(as_text=True)
+
+
+def test_keyboard_entry_round_trip(world, api_as, as_user, seeded):
+    """Code, Enter, one digit per item, Enter: saved, counted, and the same form again."""
+    pk, (code, _other) = collecting_survey(world, api_as, seeded)
+    clerk = as_user("supervisor_a")
+    screen = clerk.get(f"/surveyview/entry/{pk}?_l_=zh_Hans").get_data(as_text=True)
+    assert 'id="entry-count"' in screen and "供水" in screen
+    token = screen.split('name="csrf_token" value="')[1].split('"')[0]
+    wrong = clerk.post(f"/surveyview/entry/{pk}?_l_=zh_Hans",
+                       data={"csrf_token": token, "code": code.lower(), "digits": "1234x"})
+    assert wrong.status_code == 400 and "x" in wrong.get_data(as_text=True)
+    assert f'value="{code.lower()}"' in wrong.get_data(as_text=True)  # input kept
+    short = clerk.post(f"/surveyview/entry/{pk}",
+                       data={"csrf_token": token, "code": code, "digits": "123"})
+    assert short.status_code == 400
+    saved = clerk.post(f"/surveyview/entry/{pk}",
+                       data={"csrf_token": token, "code": code.lower(), "digits": "12345012"})
+    assert saved.status_code == 302
+    seeded.expire_all()
+    form = seeded.scalar(select(SurveyForm).where(SurveyForm.code == code))
+    assert [form.answers[k] for k in KEYS] == [
+        "very_satisfied", "satisfied", "fairly_satisfied", "unsatisfied",
+        "very_unsatisfied", "no_answer", "very_satisfied", "satisfied"]
+    assert form.channel == "paper" and form.entered_by_id == world.user_supervisor_a
+    twice = clerk.post(f"/surveyview/entry/{pk}",
+                       data={"csrf_token": token, "code": code, "digits": "11111111"})
+    assert twice.status_code == 400
+    after = clerk.get(f"/surveyview/entry/{pk}").get_data(as_text=True)
+    assert code in after  # the recent list
+    # A code of another survey is not this survey's questionnaire.
+    assert clerk.post(f"/surveyview/entry/{pk}", data={
+        "csrf_token": token, "code": "ZZZZZZZZZZ", "digits": "11111111"}).status_code == 400
+    assert as_user("tech_a").get(f"/surveyview/entry/{pk}").status_code in (302, 403, 404)
+
+
+def test_directors_hear_of_estates_without_a_survey_of_the_year(world, api_as, seeded):
+    """R-SV-1: from 15 December (a setting), each estate no survey of the year covers is
+    reported to its office director, once; a planned survey covering the year counts."""
+    from datetime import datetime
+
+    from app.models import Notification
+    from app.workflows.survey import warn_uncovered_estates
+
+    plan(api_as("supervisor_a"), world, seeded)  # Estate A: 2026-11-01 to 2026-12-15
+    assert warn_uncovered_estates(seeded, datetime(2026, 12, 14, 23, 59)) == 0
+    assert warn_uncovered_estates(seeded, datetime(2026, 12, 15, 0, 1)) >= 1
+    notes = seeded.scalars(select(Notification).where(Notification.kind == "survey_missing")
+                           ).all()
+    warned = {(n.user_id, n.doc_id) for n in notes}
+    assert (world.user_director_b, world.estate_b) in warned
+    assert all(estate != world.estate_a for _user, estate in warned)
+    assert "Estate B" in notes[0].message[1] and "2026" in notes[0].message[1]
+    assert warn_uncovered_estates(seeded, datetime(2026, 12, 16, 9, 0)) == 0  # once a year
+
+
+def test_the_report_shows_rates_charts_and_comments_after_collection(app, world, api_as,
+                                                                     as_user, seeded):
+    """R-SV-7: item rates, estates, trend and offices as SVG drawn on the server, and the
+    residents' comments, once the collection is closed; not before (R-SV-10)."""
+    pk, (code, other) = collecting_survey(world, api_as, seeded)
+    resident = app.test_client()
+    answer_online(resident, code, {**answers("satisfied"), "feedback": "电梯维修太慢"})
+    answer_online(resident, other, answers("very_satisfied", water="unsatisfied"))
+    client = as_user("supervisor_a")
+    before = client.get(f"/surveyview/show/{pk}?_l_=zh_Hans").get_data(as_text=True)
+    assert "survey-report" not in before and "电梯维修太慢" not in before
+    assert client.get(f"/surveyview/xlsx/{pk}").status_code == 302  # not while collecting
+    take(api_as("supervisor_a"), pk, "close_collection")
+    page = client.get(f"/surveyview/show/{pk}?_l_=zh_Hans").get_data(as_text=True)
+    for chart in ("chart-items", "chart-estates", "chart-trend", "chart-offices"):
+        assert f'id="{chart}"' in page
+    assert "<svg" in page and "cdn" not in page.lower()
+    assert "电梯维修太慢" in page and "供水" in page
+    # Water: 1 satisfied, 1 unsatisfied = 50 %; the other seven items 100 %: 93.75 %.
+    assert "93.75 %" in page and "50.00 %" in page
+    # The statistics table and the raw answers as a workbook, in the reader's language.
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    download = client.get(f"/surveyview/xlsx/{pk}?_l_=zh_Hans")
+    assert download.status_code == 200 and download.mimetype.endswith("sheet")
+    book = load_workbook(BytesIO(download.data))
+    table, raw = book.worksheets
+    rows = [[c for c in row if c is not None] for row in table.iter_rows(values_only=True)]
+    assert ["供水", 1, 1, 0, "50.00 %"] in rows
+    assert raw.max_row == 3 and "电梯维修太慢" in [c.value for c in raw[2] + raw[3]]
+
+
+def test_home_page_figures_per_role(app, world, api_as, as_user, seeded):
+    """The home page shows what each person's permissions open: queue health to a
+    department head, complaint KPIs, satisfaction by estate and compensation to the
+    director, computed within their scope."""
+    pk, (code, other) = collecting_survey(world, api_as, seeded)
+    resident = app.test_client()
+    answer_online(resident, code, answers("satisfied"))
+    answer_online(resident, other, answers("satisfied", water="unsatisfied"))
+    take(api_as("supervisor_a"), pk, "close_collection")
+    head = as_user("head_a").get("/?_l_=zh_Hans").get_data(as_text=True)
+    assert 'id="dash-queue"' in head and 'id="dash-kpis"' not in head
+    director = as_user("director_a").get("/?_l_=zh_Hans").get_data(as_text=True)
+    for section in ("dash-queue", "dash-kpis", "dash-satisfaction", "dash-compensation"):
+        assert f'id="{section}"' in director, section
+    satisfaction = director.split('id="dash-satisfaction"')[1]
+    assert "Estate A" in satisfaction and "93.75 %" in satisfaction  # 1 of 2 water: 50 %
+    assert "Estate B" not in satisfaction
+    assert as_user("tech_a").get("/?_l_=zh_Hans").status_code == 200

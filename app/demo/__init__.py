@@ -70,6 +70,7 @@ from app.models import (
     RegisterSignOff,
     Resident,
     ServiceRecord,
+    Survey,
     Unit,
     WorkOrder,
 )
@@ -143,7 +144,8 @@ def _summary(load: Load) -> list[str]:
 
     for label, model in (("Work orders", WorkOrder), ("Register entries", ServiceRecord),
                          ("Complaints", Complaint), ("Collective cases", CollectiveCase),
-                         ("Compensation claims", CompensationClaim)):
+                         ("Compensation claims", CompensationClaim),
+                         ("Satisfaction surveys", Survey)):
         states = session.execute(select(model.state, func.count(model.id))
                                  .group_by(model.state).order_by(model.state)).all()
         total = sum(n for _state, n in states)

@@ -45,6 +45,9 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
     "survey.qualified_percent": (
         Decimal("96"), _l("Survey: overall satisfaction that counts as qualified (%)"),
         "R-SV-5"),
+    "survey.year_check_day": (
+        Decimal("15"), _l("Day of December by which every estate needs a survey of the year"),
+        "R-SV-1"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import object_session, relationship
 
 from app.models.base import TimestampMixin, document_model, local_now
+from app.models.org import Estate
 
 DURATION_UNITS = {
     "minutes": _l("Minutes"), "hours": _l("Hours"), "calendar_days": _l("Calendar days"),
@@ -141,6 +142,8 @@ class Escalation(Model):
 NOTICE_TEXT = {
     "warning": _l("%(doc)s: %(deadline)s is due at %(due)s."),
     "breach": _l("%(doc)s: %(deadline)s was due at %(due)s and is overdue (level %(level)s)."),
+    # R-SV-1: no survey covers the estate's year yet (doc_type "estate", level = the year).
+    "survey_missing": _l("%(estate)s has no satisfaction survey covering %(year)s yet."),
 }
 
 
@@ -168,6 +171,10 @@ class Notification(Model):
     @property
     def message(self) -> tuple[int, str]:
         """(id, text in the reader's language): the list links the text to the document."""
+        if self.kind == "survey_missing":
+            estate = object_session(self).get(Estate, self.doc_id)
+            return self.id, str(NOTICE_TEXT[self.kind]) % {
+                "estate": estate.name if estate else f"#{self.doc_id}", "year": self.level}
         timer = self.timer
         model = document_model(self.doc_type)
         doc = object_session(self).get(model, self.doc_id) if model and self.doc_id else None
@@ -180,6 +187,8 @@ class Notification(Model):
 
     @property
     def level_label(self) -> str:
+        if self.kind == "survey_missing":
+            return gettext("Warning")
         return gettext("Warning") if self.level == 0 else gettext("Level %(n)d", n=self.level)
 
     @property

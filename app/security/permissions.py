@@ -41,6 +41,7 @@ QUEUE = "Queue"  # "My work" and the department queue
 SERVICE_RECORD = "ServiceRecord"
 SURVEY = "Survey"
 QUESTIONNAIRE = "Questionnaire"
+ENTER_ANSWERS: Perm = ("can_enter_answers", SURVEY)  # keyboard entry of paper forms
 COMPLAINT = "Complaint"
 COLLECTIVE_CASE = "CollectiveCase"
 SIGNOFF = "RegisterSignOff"

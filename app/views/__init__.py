@@ -1,6 +1,7 @@
 """Thin views: they translate requests into model and service calls and back."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
@@ -93,6 +94,13 @@ def register_views(appbuilder: AppBuilder) -> None:
         appbuilder.add_link(page.menu.name, href=page.href, label=page.menu.label,
                             icon=page.menu.icon, category=page.menu.category,
                             category_label=page.menu.category_label)
+    limiter = getattr(appbuilder.sm, "limiter", None)
+    for dotted in (page for d in documents for page in d.public_pages):
+        view = appbuilder.add_view_no_menu(resolve(dotted)())
+        if limiter is not None and view.blueprint is not None:
+            # Codes are unguessable; the limit keeps anyone from trying many anyway.
+            limiter.limit(current_app.config.get("PUBLIC_RATE_LIMIT", "60 per minute"))(
+                view.blueprint)
     apis = [EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi]
     apis += [resolve(d.api) for d in documents if d.api]
     for api_class in apis:

@@ -7,12 +7,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from wtforms.fields import SelectField
 
+from app.charts import bar_chart, line_chart
+from app.models.base import local_now
 from app.models.survey import (
     METHODS,
     PRESETS,
@@ -23,10 +28,23 @@ from app.models.survey import (
     item_label,
 )
 from app.security import permissions as P
+from app.security.actor import Actor
 from app.views.base import ScopedModelView, scoped
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
-from app.workflows.survey import SURVEY, estates_summary, recovery
-from app.workflows.survey_scoring import percent
+from app.workflows.engine import WorkflowError
+from app.workflows.registry import N_
+from app.workflows.survey import (
+    SURVEY,
+    entry_counts,
+    entry_form,
+    estates_summary,
+    recent_entries,
+    record_answers,
+    recovery,
+    report_of,
+)
+from app.workflows.survey_export import workbook
+from app.workflows.survey_scoring import DigitsError, parse_digits, percent
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
@@ -99,6 +117,72 @@ class SurveyView(WorkflowModelView):
     export_columns = ["number", "title", "kind_label", "office.name", "period_start",
                       "period_end", "overall_rate", "state_label"]
 
+    def __init__(self, **kwargs: Any) -> None:
+        self.method_permission_name = {**self.method_permission_name,
+                                       "entry": P.ENTER_ANSWERS[0].removeprefix("can_"),
+                                       "xlsx": "export"}
+        super().__init__(**kwargs)
+        if P.ENTER_ANSWERS[0] not in self.base_permissions:
+            self.base_permissions.append(P.ENTER_ANSWERS[0])
+
+    # --- keyboard entry of returned paper forms (R-SV-4) ---------------------------------
+    @expose("/entry/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def entry(self, pk: int):
+        """One screen, one row per questionnaire: the code, then a digit per item; Enter
+        saves and the cursor is back on the code. Only counts are shown, never rates
+        (interviewers do not see running results, R-SV-10)."""
+        survey = self.datamodel.get(pk, self._base_filters)
+        if survey is None:
+            abort(404)
+        session = self.datamodel.session
+        keys = [item["key"] for item in survey.items or []]
+        values = request.form.to_dict() if request.method == "POST" else {}
+        error, status = None, 200
+        if request.method == "POST":
+            try:
+                form = entry_form(session, survey, values.get("code", ""))
+                answers = parse_digits(values.get("digits", ""), keys)
+                record_answers(form, answers, channel="paper", session=session,
+                               actor=Actor.current(), now=local_now(),
+                               feedback=values.get("feedback"))
+            except DigitsError as problem:
+                error, status = digits_message(problem, len(keys)), 400
+            except WorkflowError as problem:
+                error, status = problem.message, problem.status
+            else:
+                flash(_("Questionnaire %(code)s saved.", code=form.code), "success")
+                return redirect(url_for(f"{self.__class__.__name__}.entry", pk=pk))
+        locale = str(get_locale() or "en")
+        body = self.render_template(
+            "survey/entry.html", survey=survey, counts=entry_counts(session, survey),
+            items=[item_label(i, locale) for i in survey.items or []],
+            digits=[(d, _(label)) for d, label in DIGIT_LABELS], values=values, error=error,
+            recent=recent_entries(session, survey), view_name=self.__class__.__name__)
+        return Response(body, status=status)
+
+    @expose("/xlsx/<int:pk>", methods=["GET"])
+    @has_access
+    def xlsx(self, pk: int):
+        """The statistics table and the raw answers as a workbook, once collection is
+        closed (R-SV-7, R-SV-10)."""
+        survey = self.datamodel.get(pk, self._base_filters)
+        if survey is None:
+            abort(404)
+        if survey.results is None:
+            flash(_("The results can be exported once the collection is closed."), "warning")
+            return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
+        body = workbook(self.datamodel.session, survey, str(get_locale() or "en"))
+        return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet", headers={
+                            "Content-Disposition": f'attachment; filename="{survey.number}.xlsx"',
+                            "X-Content-Type-Options": "nosniff"})
+
+    @staticmethod
+    def _report(item: Survey, session: Any, locale: str) -> dict[str, Any]:
+        report = report_of(session, item, locale)
+        return {**report, "charts": report_charts(report)}
+
     def pre_update(self, item: Survey) -> None:
         """A plan is changed while it is a draft; afterwards it is what was approved."""
         super().pre_update(item)
@@ -115,7 +199,45 @@ class SurveyView(WorkflowModelView):
                     "draft", "submitted", "awaiting_approval", "approved", "cancelled")
                 else None,
                 "survey_results": results, "item_labels": labels, "percent": percent,
+                "report": self._report(item, session, locale) if results else None,
+                "can_export": self.appbuilder.sm.has_access(P.EXPORT, P.SURVEY),
+                "can_enter": item.state == "collecting"
+                and self.appbuilder.sm.has_access(*P.ENTER_ANSWERS),
                 "as_decimal": lambda v: Decimal(v) if v is not None else None}
+
+
+DIGIT_LABELS = (("1", N_("Very satisfied")), ("2", N_("Satisfied")),
+                ("3", N_("Fairly satisfied")), ("4", N_("Unsatisfied")),
+                ("5", N_("Very unsatisfied")), ("0", N_("No answer")))
+
+
+def digits_message(problem: DigitsError, expected: int) -> str:
+    """A typing mistake worded for the person at the keyboard, in their language."""
+    if problem.character is not None:
+        return _("Position %(n)d: \"%(c)s\" is not an answer digit (0 to 5).",
+                 n=problem.position, c=problem.character)
+    if problem.item is not None:
+        return _("Only %(got)d digits typed; the questionnaire has %(expected)d items.",
+                 got=problem.got, expected=expected)
+    return _("%(got)d digits typed; the questionnaire has only %(expected)d items.",
+             got=problem.got, expected=expected)
+
+
+def report_charts(report: dict[str, Any]) -> dict[str, Any]:
+    """The report's charts as SVG (page and PDF alike, R-SV-7)."""
+    target = report["threshold"]
+    return {
+        "items": bar_chart(report["items"], target=target, title=_("Satisfaction per item"),
+                           chart_id="chart-items"),
+        "estates": bar_chart(report["estates"], target=target,
+                             title=_("Overall satisfaction per estate"),
+                             chart_id="chart-estates"),
+        "trend": line_chart(report["trend"], target=target,
+                            title=_("Overall satisfaction over time"), chart_id="chart-trend"),
+        "offices": bar_chart(report["offices"], target=target,
+                             title=_("Management offices compared this year"),
+                             chart_id="chart-offices"),
+    }
 
 
 class SurveyApi(WorkflowRestApi):

@@ -122,6 +122,9 @@ class DocumentType:
     in_queues: bool = True
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     pages: tuple[Page, ...] = ()
+    # "module:Class" of pages that need no sign-in (a resident answering a questionnaire
+    # by its code); registered without a menu entry, rate-limited per client address.
+    public_pages: tuple[str, ...] = ()
     # Reference data the type needs, seeded by `flask sla seed` (e.g. approval rules);
     # each returns how many rows it added and keeps admin edits.
     seeds: tuple[Callable[[Session], int], ...] = ()

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.models.base import local_now
 from app.models.settings import seed_settings
 from app.workflows.deadlines import seed_policies, tick
+from app.workflows.registry import document_types
 
 sla_cli = AppGroup("sla", help="Deadlines: warnings and escalations.")
 
@@ -37,8 +38,6 @@ def run_periodic_jobs(now: datetime) -> int:
     complaints unresolved after a month become major, R-CP-4 c). Each job commits on its
     own; another host doing the same at once loses on the version check and changes
     nothing."""
-    from app.workflows.registry import document_types  # the registry imports the types
-
     session = current_app.appbuilder.session
     done = 0
     for document in document_types().values():
@@ -55,8 +54,6 @@ def run_periodic_jobs(now: datetime) -> int:
 def sla_seed() -> None:
     """Create the RULES.md default deadline policies and settings that are missing (admin
     edits are kept)."""
-    from app.workflows.registry import document_types  # the registry imports the types
-
     session = current_app.appbuilder.session
     added = seed_policies(session)
     settings = seed_settings(session)

@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from app.models.org import Building, Estate, Unit
+from app.models.org import Building, Estate, Office, Unit
 from app.models.resident import Resident
 from app.models.settings import setting
 from app.models.survey import (
@@ -36,9 +36,12 @@ from app.models.survey import (
     Survey,
     SurveyEstate,
     SurveyForm,
+    item_label,
 )
+from app.models.workflow import DeadlinePolicy, DeadlineTimer, Notification
 from app.security import permissions as P
 from app.security.actor import Actor
+from app.workflows import staffing
 from app.workflows.engine import InvalidData, WorkflowError
 from app.workflows.registry import (
     N_,
@@ -48,8 +51,10 @@ from app.workflows.registry import (
     Menu,
     Page,
     Policy,
+    PrintForm,
     declare,
 )
+from app.workflows.survey_print import questionnaire_values, statistics_values
 from app.workflows.survey_sampling import (
     SamplingRates,
     draw_sample,
@@ -276,6 +281,57 @@ def record_answers(form: SurveyForm, answers: Mapping[str, str], *, channel: str
     return form
 
 
+def collection_due(session: Session, survey: Survey) -> datetime | None:
+    """End of the collection window: the collection deadline as armed (R-SV-4)."""
+    return session.scalar(
+        select(DeadlineTimer.due_at).join(DeadlinePolicy)
+        .where(DeadlineTimer.doc_type == "survey", DeadlineTimer.doc_id == survey.id,
+               DeadlinePolicy.key == "survey.collection")
+        .order_by(DeadlineTimer.started_at.desc()).limit(1))
+
+
+def form_by_code(session: Session, code: str, now: datetime) -> tuple[SurveyForm | None, str]:
+    """The questionnaire a resident's code opens, and whether it can be answered now:
+    "open", "answered" (single use), "closed" (not collecting, or past the collection
+    window) or "unknown". A code opens its own household's copy and nothing else."""
+    code = (code or "").strip().upper()
+    form = session.scalar(select(SurveyForm).where(SurveyForm.code == code)) \
+        if 0 < len(code) <= 16 else None
+    if form is None:
+        return None, "unknown"
+    if form.state == "returned":
+        return form, "answered"
+    due = collection_due(session, form.survey)
+    if form.survey.state != "collecting" or (due is not None and now > due):
+        return form, "closed"
+    return form, "open"
+
+
+def entry_counts(session: Session, survey: Survey) -> dict[str, int]:
+    """What the person typing in paper forms sees: how many are in, of how many."""
+    return counts_of(session, survey)
+
+
+def entry_form(session: Session, survey: Survey, code: str) -> SurveyForm:
+    """The questionnaire of *this* survey a typed code names (R-SV-4, paper entry)."""
+    code = (code or "").strip().upper()
+    form = session.scalar(select(SurveyForm).where(SurveyForm.code == code,
+                                                   SurveyForm.survey_id == survey.id)) \
+        if 0 < len(code) <= 16 else None
+    if form is None:
+        raise AnswerError(_("No questionnaire of this survey has the code %(code)s.",
+                            code=code or "—"), {"code": _("Unknown code.")})
+    return form
+
+
+def recent_entries(session: Session, survey: Survey, limit: int = 10) -> list[SurveyForm]:
+    """The last questionnaires returned, newest first: a check on what was just typed."""
+    return list(session.scalars(
+        select(SurveyForm).where(SurveyForm.survey_id == survey.id,
+                                 SurveyForm.state == "returned")
+        .order_by(SurveyForm.returned_at.desc(), SurveyForm.id.desc()).limit(limit)))
+
+
 def estates_summary(session: Session, survey: Survey) -> list[dict[str, Any]]:
     """Per estate: sampled, returned, the sample size's basis (for the survey page)."""
     returned = defaultdict(int, session.execute(
@@ -300,6 +356,78 @@ def seed_questionnaire(session: Session) -> int:
                               items=[dict(item) for item in DEFAULT_ITEMS]))
     session.flush()
     return 1
+
+
+SCORED = ("scoring", "reported", "closed")
+
+
+def report_of(session: Session, survey: Survey, locale: str) -> dict[str, Any]:
+    """What the report shows (R-SV-7) once the collection is closed: item rates, estates
+    compared, the trend against the office's earlier surveys, the offices compared in the
+    same year, and the residents' comments."""
+    results = survey.results or {}
+
+    def rate(value: str | None) -> Decimal | None:
+        return Decimal(value) if value is not None else None
+
+    labels = {item["key"]: item_label(item, locale) for item in survey.items or []}
+    estates = dict(session.execute(select(Estate.id, Estate.name).where(
+        Estate.id.in_([int(k) for k in results.get("estates", {})]))).all())
+    earlier = session.execute(
+        select(Survey.number, Survey.period_start, Survey.overall_rate)
+        .where(Survey.office_id == survey.office_id, Survey.state.in_(SCORED),
+               Survey.overall_rate.isnot(None), Survey.period_start <= survey.period_start)
+        .order_by(Survey.period_start.desc(), Survey.id.desc()).limit(6)).all()
+    latest_per_office = (
+        select(Survey.office_id, func.max(Survey.id).label("id"))
+        .where(Survey.state.in_(SCORED), Survey.overall_rate.isnot(None),
+               extract("year", Survey.period_start) == survey.period_start.year)
+        .group_by(Survey.office_id).subquery())
+    offices = session.execute(
+        select(Office.name, Survey.overall_rate)
+        .join(latest_per_office, latest_per_office.c.id == Survey.id)
+        .join(Office, Office.id == Survey.office_id).order_by(Office.name)).all()
+    comments = select(SurveyForm).where(SurveyForm.survey_id == survey.id,
+                                        SurveyForm.feedback.isnot(None))
+    return {
+        "items": [(labels.get(i["key"], i["key"]), rate(i["rate"]))
+                  for i in results.get("items", [])],
+        "estates": [(estates.get(int(k), k), rate(v.get("overall")))
+                    for k, v in results.get("estates", {}).items()],
+        "trend": [(f"{start:%Y-%m}", rate(overall))
+                  for _number, start, overall in reversed(earlier)],
+        "offices": [(name, rate(overall)) for name, overall in offices],
+        "comments": session.scalars(comments.order_by(SurveyForm.returned_at).limit(50)).all(),
+        "comment_count": session.scalar(select(func.count()).select_from(comments.subquery())),
+        "threshold": Decimal(results.get("threshold", "96")) / 100,
+    }
+
+
+def warn_uncovered_estates(session: Session, now: datetime) -> int:
+    """R-SV-1: a survey must cover every estate's year before the end of December. From
+    the check day of December on, the office director of an estate no survey of the year
+    covers hears of it, once a year per estate. Runs on the minute tick; outside those
+    days it asks nothing of the database."""
+    if now.month != 12 or now.day < int(setting(session, "survey.year_check_day")):
+        return 0
+    year = now.year
+    covered = (select(SurveyEstate.estate_id).join(Survey, Survey.id == SurveyEstate.survey_id)
+               .where(Survey.state != "cancelled", extract("year", Survey.period_start) <= year,
+                      extract("year", Survey.period_end) >= year))
+    warned = (select(Notification.doc_id)
+              .where(Notification.kind == "survey_missing", Notification.doc_type == "estate",
+                     Notification.level == year))
+    added = 0
+    for estate in session.scalars(select(Estate).where(Estate.id.not_in(covered),
+                                                       Estate.id.not_in(warned))):
+        directors = staffing.directing_office(session, (P.ROLE_OFFICE_DIRECTOR,),
+                                              estate.office_id)
+        for user_id in directors:
+            session.add(Notification(user_id=user_id, kind="survey_missing", level=year,
+                                     doc_type="estate", doc_id=estate.id, at=now))
+        added += 1 if directors else 0
+    session.flush()
+    return added
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -364,9 +492,11 @@ DOCUMENT = declare(DocumentType(
     view="app.views.survey:SurveyView", api="app.views.survey:SurveyApi",
     menu=Menu("Satisfaction surveys", _l("Satisfaction surveys"), "fa-smile-o",
               P.MENU_SERVICE, _l("Customer service"), order=60),
-    grants={P.ROLE_CS_SUPERVISOR: (P.READ, P.CREATE, P.EDIT, P.EXPORT),
-            P.ROLE_QUALITY_OFFICER: (P.READ, P.CREATE, P.EDIT, P.EXPORT),
-            P.ROLE_OFFICE_DIRECTOR: (P.READ,)},
+    grants={P.ROLE_CS_SUPERVISOR: (P.READ, P.CREATE, P.EDIT, P.EXPORT, P.PRINT,
+                                   P.ENTER_ANSWERS[0]),
+            P.ROLE_QUALITY_OFFICER: (P.READ, P.CREATE, P.EDIT, P.EXPORT, P.PRINT,
+                                     P.ENTER_ANSWERS[0]),
+            P.ROLE_OFFICE_DIRECTOR: (P.READ, P.PRINT)},
     policies=(
         Policy("survey.distribution", N_("Distribution of survey questionnaires"),
                "R-SV-3", 3, "calendar_days", 0.67, TO_DIRECTOR_AND_GM, 1440),
@@ -393,5 +523,15 @@ DOCUMENT = declare(DocumentType(
                                               (P.EDIT, P.QUESTIONNAIRE)),
                      P.ROLE_CS_SUPERVISOR: ((P.READ, P.QUESTIONNAIRE),)}),
     ),
+    print_forms=(
+        PrintForm("survey_questionnaires", N_("Customer satisfaction questionnaire"),
+                  "print/survey_questionnaires.html", "R-SV-3, R-SV-4, R-SV-6",
+                  extra=questionnaire_values),
+        PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
+                  "print/survey_statistics.html", "R-SV-4, R-SV-5",
+                  extra=statistics_values),
+    ),
+    public_pages=("app.views.survey_answer:SurveyAnswerView",),
+    periodic_jobs=(warn_uncovered_estates,),
     seeds=(seed_questionnaire,),
 ))
