@@ -194,3 +194,23 @@ def put_versioned(api, url: str, body: dict):
     read = api.get(url)
     assert read.status_code == 200, read.get_data(as_text=True)
     return api.put(url, json=body, headers={"If-Match": read.headers["ETag"]})
+
+
+@pytest.fixture
+def seeded(app: Flask, db_session: scoped_session) -> scoped_session:
+    """The reference data the workflows read, inside the test's transaction: deadline
+    policies, settings, claim approval rules, and the mainland working-day calendar of 2026
+    (the fixed dates of many tests) and of this year and the next."""
+    from app.models.base import local_now
+    from app.models.settings import seed_settings
+    from app.workflows.calendar import seed_calendar
+    from app.workflows.claim_routing import seed_approval_rules
+    from app.workflows.deadlines import seed_policies
+
+    seed_policies(db_session)
+    seed_settings(db_session)
+    seed_approval_rules(db_session)
+    year = local_now().year
+    seed_calendar(db_session, regions=("mainland",), years=sorted({2026, year, year + 1}))
+    db_session.commit()
+    return db_session
