@@ -1,8 +1,16 @@
-"""A live server on its own SQLite file for browser tests (the per-test rollback of the
-other tests cannot be shared with a server thread)."""
+"""Browser tests' machinery: one live server on its own SQLite file (the per-test rollback
+of the other tests cannot be shared with a server thread) and one headless Chromium, both
+for the whole run (the `live_server`, `browser` and `page` fixtures of tests/conftest.py),
+and the steps the browser tests share: signing in, picking an option, taking a transition.
+
+The server's database is a copy of the run's template (tests/scratch_db.py), so starting
+it costs a file copy and an app build without FAB's permission sync. The browser tests
+share it: each registers documents of its own and reads only those.
+"""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -11,6 +19,8 @@ from pathlib import Path
 from typing import Iterator
 
 from werkzeug.serving import make_server
+
+from tests.world import PASSWORD
 
 
 def chromium_path() -> str | None:
@@ -26,27 +36,16 @@ def _free_port() -> int:
 
 @contextmanager
 def live_server(tmp_dir: Path) -> Iterator[str]:
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.commands import sync_roles
     from app.extensions import db
-    from tests.world import build_world
+    from app.models.settings import seed_settings
+    from app.workflows.claim_routing import seed_approval_rules
+    from app.workflows.deadlines import seed_policies
+    from tests.scratch_db import app_on_copy, copied_database
 
     url = f"sqlite:///{tmp_dir / 'browser.db'}"
-    bootstrap = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    with bootstrap.app_context():
-        upgrade()
-        db.engine.dispose()
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    copied_database(url)
+    app = app_on_copy(url)
     with app.app_context():
-        from app.models.settings import seed_settings
-        from app.workflows.deadlines import seed_policies
-
-        sync_roles()
-        build_world()
-        from app.workflows.claim_routing import seed_approval_rules
-
         seed_policies(db.session)
         seed_settings(db.session)
         seed_approval_rules(db.session)
@@ -65,6 +64,35 @@ def live_server(tmp_dir: Path) -> Iterator[str]:
             db.engine.dispose()
 
 
+@contextmanager
+def chromium() -> Iterator["object"]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+def hant(msgid: str) -> str:
+    """The Traditional Chinese (zh_Hant) of a message id; it must have one."""
+    from babel.support import Translations
+
+    from config import BASE_DIR
+
+    text = Translations.load(str(BASE_DIR / "translations"), ["zh_Hant"]).gettext(msgid)
+    assert text != msgid, f"{msgid!r} has no zh_Hant translation"
+    return text
+
+
 def signed_in(page: "object", username: str, timeout: float = 30000) -> None:
     """Wait until the sign-in has left the login page; say what the page showed if not."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -77,19 +105,45 @@ def signed_in(page: "object", username: str, timeout: float = 30000) -> None:
                              f"{text!r}") from None
 
 
-@contextmanager
-def chromium_page() -> Iterator["object"]:
-    from playwright.sync_api import sync_playwright
+def sign_in(page, base: str, username: str, lang: str | None = None) -> None:
+    """Sign out whoever is signed in, sign in as `username`; then switch to `lang`."""
+    page.goto(f"{base}/logout/")
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    signed_in(page, username)
+    if lang:
+        page.goto(f"{base}/lang/{lang}")
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path(), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
-        try:
-            page = browser.new_page(locale="en-GB")
-            page.set_default_timeout(30000)  # a loaded 2-core CI machine is slow
-            yield page
-        finally:
-            browser.close()
+
+def choose(page, select: str, text: str | None = None, *, value: str | None = None) -> None:
+    """Pick an option of a (select2-enhanced) <select> by its text or its value."""
+    page.evaluate(
+        """([selector, text, value]) => {
+            const select = document.querySelector(selector);
+            const option = [...select.options].find(
+                o => value !== null ? o.value === value : o.text.includes(text));
+            if (!option) throw new Error('no option ' + (value ?? text) + ' in ' + selector);
+            select.value = option.value;
+            select.dispatchEvent(new Event('change', {bubbles: true}));
+        }""", [select, text, value])
+
+
+def take(page, show_url: str, action: str, fill: dict | None = None) -> None:
+    """From a document's detail page: the transition's action, its form, submit, and back
+    on the same kind of detail page. `fill` maps field ids to text, True (tick the box),
+    or, as "select:<id>", the option's value or label."""
+    show_page = re.compile(re.escape(show_url.rsplit("/show/", 1)[0]) + r"/show/\d+")
+    page.goto(show_url)
+    page.locator(f"a[id$='.action-{action}']").click()
+    page.wait_for_url(re.compile(rf".*/transition/{action}.*"))
+    for name, value in (fill or {}).items():
+        if name.startswith("select:"):
+            page.select_option(f"#{name[7:]}", value)
+        elif value is True:
+            page.check(f"#{name}")
+        else:
+            page.fill(f"#{name}", value)
+    page.click("#transition-submit")
+    page.wait_for_url(show_page)

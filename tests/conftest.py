@@ -1,46 +1,45 @@
 """Test fixtures: one app per session, one rolled-back transaction per test.
 
 The suite runs on a temporary SQLite file by default and on PostgreSQL when DATABASE_URL
-names one (CI does both). The schema is built by the real migrations.
+names one (CI does both). The schema is built by the real migrations, once per run, into a
+template database that every test database is copied from (tests/scratch_db.py); apps
+built on a copy do not sync FAB's permissions again.
 """
 from __future__ import annotations
 
 import os
-import re
 import tempfile
+from contextlib import contextmanager
 from typing import Callable, Iterator
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy.orm import Session, scoped_session, sessionmaker
-from sqlalchemy.util import ScopedRegistry
+from sqlalchemy.engine import make_url
 
-from tests.world import PASSWORD, World, build_world
-
+# The database of this run, set before the product (and its config) is imported: a
+# temporary SQLite file, or the PostgreSQL database DATABASE_URL names. Under pytest-xdist
+# each worker has its own: its own temporary file, or <name>_gw0, <name>_gw1, ...
 _TMP = tempfile.TemporaryDirectory(prefix="wuye-tests-")
-if not os.environ.get("DATABASE_URL"):
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgresql", "postgres:"))
+if not os.environ.get("DATABASE_URL") or (_WORKER and not _POSTGRESQL):
+    # (A worker inherits the environment of the xdist controller, which set its own file.)
     os.environ["DATABASE_URL"] = f"sqlite:///{_TMP.name}/test.db"
+elif _WORKER:
+    _base = make_url(os.environ["DATABASE_URL"])
+    os.environ["DATABASE_URL"] = _base.set(
+        database=f"{_base.database}_{_WORKER}").render_as_string(hide_password=False)
 os.environ.setdefault("APP_ENV", "test")
 
+from flask import Flask  # noqa: E402 - after the database is chosen
+from flask.testing import FlaskClient  # noqa: E402
+from sqlalchemy import Connection, text  # noqa: E402
+from sqlalchemy.orm import Session, scoped_session, sessionmaker  # noqa: E402
+from sqlalchemy.util import ScopedRegistry  # noqa: E402
 
-def _reset_database() -> None:
-    """Drop whatever an earlier run left (PostgreSQL keeps state between runs)."""
-    from sqlalchemy import create_engine, inspect, text
-
-    from config import TestConfig
-
-    engine = create_engine(TestConfig.SQLALCHEMY_DATABASE_URI
-                           if "DATABASE_URL" not in os.environ
-                           else _url())
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        else:
-            for table in reversed(inspect(conn).get_table_names()):
-                conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
-    engine.dispose()
+# Shared helpers, also importable from here (tests/helpers.py is where they live).
+from tests.helpers import (csrf_token, edit_form_token, login,  # noqa: E402, F401
+                           put_versioned)
+from tests.world import PASSWORD, World  # noqa: E402
 
 
 def _url() -> str:
@@ -51,24 +50,24 @@ def _url() -> str:
 
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
     from app import create_app
-    from app.commands import sync_roles
+    from tests.scratch_db import copied_database, drop_templates
 
-    _reset_database()
-    bootstrap = create_app("test", SQLALCHEMY_DATABASE_URI=_url())
-    with bootstrap.app_context():
-        upgrade()
-        from app.extensions import db
-
-        db.engine.dispose()
-    # Created again now that the schema exists, so FAB syncs its permissions.
-    application = create_app("test", SQLALCHEMY_DATABASE_URI=_url())
-    with application.app_context():
-        sync_roles()
-        application.config["TEST_WORLD"] = build_world()
+    # The test database (the one DATABASE_URL names, or the temporary SQLite file) is a
+    # copy of the template: migrated, permissions synced, roles and tests/world.py in it.
+    world = copied_database(_url())
+    application = create_app("test", SQLALCHEMY_DATABASE_URI=_url(), FAB_UPDATE_PERMS=False)
+    application.config["TEST_WORLD"] = world
     yield application
+    from app.extensions import db
+    from tests.scratch_db import drop_database
+
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if _WORKER and not _url().startswith("sqlite"):
+        drop_database(_url())  # a worker's own copy; the database DATABASE_URL names stays
+    drop_templates()
 
 
 @pytest.fixture(scope="session")
@@ -83,14 +82,9 @@ class _TestSession(Session):
         return self.bind
 
 
-@pytest.fixture(autouse=True)
-def db_session(request: pytest.FixtureRequest) -> Iterator[scoped_session | None]:
-    """Run every test inside one outer transaction that is rolled back afterwards."""
-    if "app" not in request.fixturenames and not any(
-            f in request.fixturenames for f in ("client", "world", "as_user", "api_as")):
-        yield None
-        return
-    app: Flask = request.getfixturevalue("app")
+@contextmanager
+def rolled_back_connection(app: Flask) -> Iterator[Connection]:
+    """A connection inside one outer transaction that is rolled back at the end."""
     from app.extensions import db
 
     with app.app_context():
@@ -101,9 +95,20 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[scoped_session | None
     if engine.dialect.name == "sqlite":
         # pysqlite opens its transaction lazily, at the first write: without one now, the
         # test's savepoint would be the real transaction and a commit would really commit.
-        from sqlalchemy import text
-
         connection.execute(text("DELETE FROM form_counter WHERE 1 = 0"))
+    try:
+        yield connection
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@contextmanager
+def session_on(app: Flask, connection: Connection) -> Iterator[scoped_session]:
+    """Everybody's database session works on `connection` meanwhile; a commit only ends a
+    savepoint of the transaction the connection is in."""
+    from app.extensions import db
+
     factory = sessionmaker(bind=connection, class_=_TestSession,
                            join_transaction_mode="create_savepoint")
     # Swap the registry inside the one scoped_session everybody holds (FAB's views,
@@ -119,26 +124,37 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[scoped_session | None
     finally:
         scoped.remove()
         scoped.registry = saved_registry
-        outer.rollback()
-        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def db_session(request: pytest.FixtureRequest) -> Iterator[scoped_session | None]:
+    """Run every test inside one outer transaction that is rolled back afterwards.
+
+    Tests that share data loaded once (a `shared_connection` fixture of a wider scope,
+    itself inside a transaction that is rolled back after them) run inside a savepoint of
+    that connection instead, rolled back after each test."""
+    if "app" not in request.fixturenames and not any(
+            f in request.fixturenames for f in ("client", "world", "as_user", "api_as")):
+        yield None
+        return
+    app: Flask = request.getfixturevalue("app")
+    if "shared_connection" in request.fixturenames:
+        connection = request.getfixturevalue("shared_connection")
+        own = connection.begin_nested()
+        try:
+            with session_on(app, connection) as scoped:
+                yield scoped
+        finally:
+            if own.is_active:
+                own.rollback()
+        return
+    with rolled_back_connection(app) as connection, session_on(app, connection) as scoped:
+        yield scoped
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-def csrf_token(client: FlaskClient, path: str = "/login/") -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = (re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-             or re.search(r'csrf_token["\']?\s*[:=]\s*["\']([^"\']+)["\']', page))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def login(client: FlaskClient, username: str, password: str = PASSWORD):
-    return client.post("/login/", data={"username": username, "password": password,
-                                        "csrf_token": csrf_token(client)})
 
 
 @pytest.fixture
@@ -177,25 +193,6 @@ def api_as(app: Flask) -> Callable[[str], FlaskClient]:
     return make
 
 
-def edit_form_token(client: FlaskClient, path: str) -> dict[str, str]:
-    """The hidden fields an edit page posts back: the CSRF token and the version of the
-    record the person saw (a save without it is refused as stale)."""
-    page = client.get(path).get_data(as_text=True)
-    fields = {"csrf_token": csrf_token(client, path)}
-    match = re.search(r'name="row_version"[^>]*value="([^"]*)"', page) or re.search(
-        r'value="([^"]*)"[^>]*name="row_version"', page)
-    assert match, f"no row version on {path}"
-    fields["row_version"] = match.group(1)
-    return fields
-
-
-def put_versioned(api, url: str, body: dict):
-    """PUT as a client does: read the record's ETag first, send it back in If-Match."""
-    read = api.get(url)
-    assert read.status_code == 200, read.get_data(as_text=True)
-    return api.put(url, json=body, headers={"If-Match": read.headers["ETag"]})
-
-
 @pytest.fixture
 def seeded(app: Flask, db_session: scoped_session) -> scoped_session:
     """The reference data the workflows read, inside the test's transaction: deadline
@@ -214,3 +211,69 @@ def seeded(app: Flask, db_session: scoped_session) -> scoped_session:
     seed_calendar(db_session, regions=("mainland",), years=sorted({2026, year, year + 1}))
     db_session.commit()
     return db_session
+
+
+# --- browser tests: one live server and one Chromium for the run (tests/browser.py) -----------
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the app served from a thread, on a copy of the template."""
+    from tests.browser import live_server as serve
+
+    with serve(tmp_path_factory.mktemp("browser")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A page in a browser context of its own: no cookie or language of another test."""
+    context = browser.new_context(locale="en-GB")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30000)  # a loaded 2-core CI machine is slow
+        yield page
+    finally:
+        context.close()
+
+
+# --- several workers (pytest-xdist, see pytest.ini) ----------------------------------------------
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a worker of pytest-xdist, the slowest tests first (stable otherwise), so that
+    their modules are handed out first and the many short ones fill in after them."""
+    if _WORKER:
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+# Modules whose tests share no module fixture and are slow each: handed out one by one.
+ONE_BY_ONE = ("tests/test_fuzz.py::",)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope`: the tests of a module (of a class, for a class's tests) go to
+    one worker, so a module or class fixture (a scratch database, the loaded demo) is built
+    once. Except: the browser tests (tests/test_browser*.py) are one unit, so one worker
+    runs them all on one live server and one Chromium; and the tests of ONE_BY_ONE go out
+    one by one, so that their slow ones run on different workers at once."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/test_browser"):
+                return "browser"
+            if nodeid.startswith(ONE_BY_ONE):
+                return nodeid
+            return super()._split_scope(nodeid)
+
+    return Scheduling(config, log)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import datetime
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from app.models import AuditLog, Resident
 from app.models.audit import AuditLogImmutable
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, edit_form_token, login, put_versioned as put
 from tests.world import PASSWORD
 
 
@@ -27,26 +26,6 @@ def entries(app, table: str, row_id: int) -> list[AuditLog]:
 def events(app, action: str) -> list[AuditLog]:
     return list(app.appbuilder.session.scalars(
         select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)))
-
-
-def put(api, url: str, body: dict):
-    """A REST edit based on the version just read (If-Match with its ETag)."""
-    read = api.get(url)
-    assert read.status_code == 200, read.get_data(as_text=True)
-    return api.put(url, json=body, headers={"If-Match": read.headers["ETag"]})
-
-
-def edit_form(client, url: str) -> dict:
-    """The hidden values an edit form carries: its CSRF token and the version shown."""
-    page = client.get(url).get_data(as_text=True)
-    found = {}
-    for name in ("csrf_token", "row_version"):
-        match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page) or re.search(
-            rf'value="([^"]*)"[^>]*name="{name}"', page)
-        if match:
-            found[name] = match.group(1)
-    assert "csrf_token" in found, f"no form at {url}"
-    return found
 
 
 def text(response) -> str:
@@ -78,7 +57,7 @@ def test_many_to_many_changes_are_recorded(app, world, as_user):
     profile = app.appbuilder.session.scalar(
         select(StaffProfile).where(StaffProfile.user_id == world.user_agent_a))
     response = admin.post(f"/staffprofileview/edit/{profile.id}", data={
-        **edit_form(admin, f"/staffprofileview/edit/{profile.id}"),
+        **edit_form_token(admin, f"/staffprofileview/edit/{profile.id}"),
         "user": world.user_agent_a, "job_title": "Senior agent",
         "departments": [world.cs_a, world.eng_a], "estates": [world.estate_a]})
     assert response.status_code == 302
@@ -129,7 +108,7 @@ def test_audit_pages_are_read_only_and_restricted(world, as_user):
 def test_resident_edit_through_form_is_logged(app, world, as_user):
     agent = as_user("agent_a")
     response = agent.post(f"/residentview/edit/{world.resident_a}", data={
-        **edit_form(agent, f"/residentview/edit/{world.resident_a}"), "unit": world.unit_a,
+        **edit_form_token(agent, f"/residentview/edit/{world.resident_a}"), "unit": world.unit_a,
         "name": "Resident A", "relation": "owner", "phone": "13812345679"})
     assert response.status_code == 302
     assert app.appbuilder.session.get(Resident, world.resident_a).phone == "13812345679"
@@ -302,7 +281,8 @@ def test_role_permission_change_through_the_role_page_is_recorded(app, world, as
     assert export_id not in kept
     admin = as_user("admin")
     response = admin.post(f"/roles/edit/{role_id}", data={
-        **edit_form(admin, f"/roles/edit/{role_id}"), "name": P.ROLE_QUALITY_OFFICER,
+        **edit_form_token(admin, f"/roles/edit/{role_id}", versioned=False),
+        "name": P.ROLE_QUALITY_OFFICER,
         "permissions": kept + [export_id]})
     assert response.status_code == 302
     entry = entries(app, "ab_role", role_id)[-1]

@@ -30,12 +30,11 @@ from sqlalchemy.pool import NullPool
 from app.backup import TableSummary, canonical_value, libpq_connection, table_summaries
 from tests.scratch_db import (ScratchDatabase, create_empty_database, drop_database,
                               is_postgresql, normalise)
+from tests.helpers import PNG
 from tests.world import World
 
 LOCAL_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-PHOTO = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
-         b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
-         b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82") + bytes(range(256)) * 8
+PHOTO = PNG + bytes(range(256)) * 8
 CHINESE_NAMES = ("王小明", "陳大文", "李娜")
 
 
@@ -305,12 +304,12 @@ def test_restore_asks_before_writing(drill: Drill, archive: Path) -> None:
     assert _counts(url) == {}
 
 
+@pytest.mark.parametrize("drill", ["sqlite"], indirect=True)  # edited with sqlite3
 def test_changed_row_is_caught_by_its_checksum(tmp_path: Path, drill: Drill,
                                                archive: Path) -> None:
     """SQLite: change one resident's name inside the archived database (and make the file
     checksum agree): only the table checksum can notice, and it does."""
-    if drill.scratch.dialect != "sqlite":
-        pytest.skip("the archived database is edited with sqlite3")
+    assert drill.scratch.dialect == "sqlite"
 
     def rename(path: Path, manifest: dict) -> None:
         from app.backup import sha256_file
@@ -330,9 +329,8 @@ def test_changed_row_is_caught_by_its_checksum(tmp_path: Path, drill: Drill,
     assert result.output.count("MISMATCH") == 1
 
 
+@pytest.mark.parametrize("drill", ["sqlite"], indirect=True)  # not a database matter
 def test_keep_prunes_only_older_archives(tmp_path: Path, drill: Drill) -> None:
-    if drill.scratch.dialect != "sqlite":
-        pytest.skip("pruning does not depend on the database")
     folder = tmp_path / "nightly"
     folder.mkdir()
     old = [folder / f"desk-backup-2020010{i}-020000.tar.gz" for i in (1, 2)]

@@ -8,61 +8,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from babel.support import Translations
 
 from app.models.base import local_now
-from config import BASE_DIR
-from tests.browser import chromium_page, chromium_path, live_server, signed_in
+from tests.browser import chromium_path, choose, hant, sign_in, take
+from tests.helpers import PNG
 from tests.world import PASSWORD
 
-pytestmark = pytest.mark.browser
-
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
-       b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
-       b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-def hant(msgid: str) -> str:
-    text = Translations.load(str(BASE_DIR / "translations"), ["zh_Hant"]).gettext(msgid)
-    assert text != msgid, f"{msgid!r} has no zh_Hant translation"
-    return text
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/logout/")
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    signed_in(page, username)
-    page.goto(f"{base}/lang/zh_Hant")
-
-
-def choose(page, select: str, *, text: str | None = None, value: str | None = None) -> None:
-    """Pick an option of a (select2-enhanced) <select> by its text or its value."""
-    page.evaluate(
-        """([selector, text, value]) => {
-            const select = document.querySelector(selector);
-            const option = [...select.options].find(
-                o => value !== null ? o.value === value : o.text.includes(text));
-            if (!option) throw new Error('no such option in ' + selector);
-            select.value = option.value;
-            select.dispatchEvent(new Event('change', {bubbles: true}));
-        }""", [select, text, value])
-
-
-def take(page, show_url: str, action: str, fill: dict | None = None) -> None:
-    """From a detail page: the transition's action, its form, submit."""
-    page.goto(show_url)
-    page.locator(f"a[id$='.action-{action}']").click()
-    page.wait_for_url(re.compile(rf".*/transition/{action}.*"))
-    for name, value in (fill or {}).items():
-        if name.startswith("select:"):
-            page.select_option(f"#{name[7:]}", value=value)
-        else:
-            page.fill(f"#{name}", value)
-    page.click("#transition-submit")
-    page.wait_for_url(re.compile(r".*/show/\d+"))
+# One live server and one Chromium for all browser tests (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def api(page, base: str, username: str):
@@ -82,74 +35,74 @@ def api(page, base: str, username: str):
 
 
 @pytest.mark.skipif(chromium_path() is None, reason="Chromium is not installed (bin/setup installs it)")
-def test_major_complaint_reaches_the_gm_and_the_director_approves_a_claim(tmp_path):
-    with live_server(tmp_path) as base, chromium_page() as page:
-        # The front desk registers the complaint, in Traditional Chinese.
-        sign_in(page, base, "agent_a")
-        page.goto(f"{base}/complaintview/add")
-        assert hant("Customer service") in page.inner_text(".navbar")
-        choose(page, "#source", value="phone")
-        choose(page, "#estate", text="Estate A")
-        choose(page, "#unit", text="A-1501")
-        page.fill("#complainant_name", "陳大文")
-        page.fill("#complainant_phone", "91234567")
-        page.fill("#event_time", (local_now() - timedelta(hours=3))
-                  .strftime("%Y-%m-%dT%H:%M"))
-        page.fill("#event_place", "A座大堂")
-        page.fill("#subject", "夜更保安員")
-        choose(page, "#matter", value="security")
-        page.fill("#description", "凌晨兩點保安員讓陌生人進入大堂。")
-        page.fill("#customer_request", "道歉並加強門禁")
-        page.fill("#immediate_reply", "已向住戶致歉，今日內跟進。")
-        page.click("button[type=submit], input[type=submit]")
-        page.wait_for_load_state()
-        if "/show/" not in page.url:
-            errors = page.evaluate("""() => [...document.querySelectorAll('.has-error, .help-block')]
-                .map(e => (e.closest('tr') || e).innerText.slice(0, 80)).filter(t => t.trim())""")
-            raise AssertionError(f"registration refused: {errors}")
-        page.wait_for_url(re.compile(r".*/complaintview/show/\d+"))
-        show_url = page.url
-        complaint_id = int(show_url.rstrip("/").rsplit("/", 1)[1])
-        number = re.search(r"CP-\d{4}-\d{6}", page.content()).group(0)
-        assert hant("Registered") in page.content()
+def test_major_complaint_reaches_the_gm_and_the_director_approves_a_claim(live_server, page):
+    base = live_server
+    # The front desk registers the complaint, in Traditional Chinese.
+    sign_in(page, base, "agent_a", lang="zh_Hant")
+    page.goto(f"{base}/complaintview/add")
+    assert hant("Customer service") in page.inner_text(".navbar")
+    choose(page, "#source", value="phone")
+    choose(page, "#estate", text="Estate A")
+    choose(page, "#unit", text="A-1501")
+    page.fill("#complainant_name", "陳大文")
+    page.fill("#complainant_phone", "91234567")
+    page.fill("#event_time", (local_now() - timedelta(hours=3))
+              .strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#event_place", "A座大堂")
+    page.fill("#subject", "夜更保安員")
+    choose(page, "#matter", value="security")
+    page.fill("#description", "凌晨兩點保安員讓陌生人進入大堂。")
+    page.fill("#customer_request", "道歉並加強門禁")
+    page.fill("#immediate_reply", "已向住戶致歉，今日內跟進。")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state()
+    if "/show/" not in page.url:
+        errors = page.evaluate("""() => [...document.querySelectorAll('.has-error, .help-block')]
+            .map(e => (e.closest('tr') || e).innerText.slice(0, 80)).filter(t => t.trim())""")
+        raise AssertionError(f"registration refused: {errors}")
+    page.wait_for_url(re.compile(r".*/complaintview/show/\d+"))
+    show_url = page.url
+    complaint_id = int(show_url.rstrip("/").rsplit("/", 1)[1])
+    number = re.search(r"CP-\d{4}-\d{6}", page.content()).group(0)
+    assert hant("Registered") in page.content()
 
-        # A supervisor classifies it major (reported by the media, R-CP-4 d).
-        sign_in(page, base, "supervisor_a")
-        take(page, show_url, "classify", {"select:complaint_class": "major",
-                                          "class_reason": "傳媒已報道", "major_criteria": "d"})
-        assert hant("Major complaint") in page.content()
+    # A supervisor classifies it major (reported by the media, R-CP-4 d).
+    sign_in(page, base, "supervisor_a", lang="zh_Hant")
+    take(page, show_url, "classify", {"select:complaint_class": "major",
+                                      "class_reason": "傳媒已報道", "major_criteria": "d"})
+    assert hant("Major complaint") in page.content()
 
-        # It is in the general manager's hands the same day (R-CP-5).
-        sign_in(page, base, "gm")
-        page.goto(f"{base}/queue/mine")
-        assert number in page.content()
-        take(page, show_url, "receive_as_gm")
-        assert hant("With the general manager") in page.content()
+    # It is in the general manager's hands the same day (R-CP-5).
+    sign_in(page, base, "gm", lang="zh_Hant")
+    page.goto(f"{base}/queue/mine")
+    assert number in page.content()
+    take(page, show_url, "receive_as_gm")
+    assert hant("With the general manager") in page.content()
 
-        # A 15,000-yuan company-liable claim: raised by the front desk, reviewed by the CS
-        # centre manager (above 10,000, R-CO-3), then in the director's approval queue.
-        agent = api(page, base, "agent_a")
-        claim = agent("post", "/api/v1/compensation/", data={
-            "complaint": complaint_id, "kind": "compensation", "liability": "company",
-            "amount": "15000.00", "loss_description": "住戶手提電腦被盜",
-            "proposal": "按發票賠償"})["id"]
-        version = agent("get", f"/api/v1/compensation/{claim}")["result"]["version"]
-        agent("post", f"/api/v1/compensation/{claim}/evidence", multipart={
-            "kind": "evidence", "version": str(version),
-            "files": {"name": "invoice.png", "mimeType": "image/png", "buffer": PNG}})
-        for user, name in (("agent_a", "submit"), ("manager_a", "review")):
-            call = api(page, base, user)
-            version = call("get", f"/api/v1/compensation/{claim}")["result"]["version"]
-            call("post", f"/api/v1/compensation/{claim}/transition/{name}",
-                 data={"version": version, "data": {}})
+    # A 15,000-yuan company-liable claim: raised by the front desk, reviewed by the CS
+    # centre manager (above 10,000, R-CO-3), then in the director's approval queue.
+    agent = api(page, base, "agent_a")
+    claim = agent("post", "/api/v1/compensation/", data={
+        "complaint": complaint_id, "kind": "compensation", "liability": "company",
+        "amount": "15000.00", "loss_description": "住戶手提電腦被盜",
+        "proposal": "按發票賠償"})["id"]
+    version = agent("get", f"/api/v1/compensation/{claim}")["result"]["version"]
+    agent("post", f"/api/v1/compensation/{claim}/evidence", multipart={
+        "kind": "evidence", "version": str(version),
+        "files": {"name": "invoice.png", "mimeType": "image/png", "buffer": PNG}})
+    for user, name in (("agent_a", "submit"), ("manager_a", "review")):
+        call = api(page, base, user)
+        version = call("get", f"/api/v1/compensation/{claim}")["result"]["version"]
+        call("post", f"/api/v1/compensation/{claim}/transition/{name}",
+             data={"version": version, "data": {}})
 
-        sign_in(page, base, "deputy")
-        page.goto(f"{base}/approvals/")
-        assert hant("Approval queue") in page.content()
-        row = page.locator("#queue a", has_text="CO-")
-        claim_number = row.first.inner_text()
-        row.first.click()
-        page.wait_for_url(re.compile(r".*/show/\d+"))
-        take(page, page.url, "approve")
-        assert hant("Approved") in page.content()
-        assert claim_number in page.content()
+    sign_in(page, base, "deputy", lang="zh_Hant")
+    page.goto(f"{base}/approvals/")
+    assert hant("Approval queue") in page.content()
+    row = page.locator("#queue a", has_text="CO-")
+    claim_number = row.first.inner_text()
+    row.first.click()
+    page.wait_for_url(re.compile(r".*/show/\d+"))
+    take(page, page.url, "approve")
+    assert hant("Approved") in page.content()
+    assert claim_number in page.content()

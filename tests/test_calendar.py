@@ -315,11 +315,11 @@ def test_saving_a_day_marks_it_admin(app, seeded):
 
 def test_admin_edits_and_resolves_through_the_pages(app, world, as_user, seeded):
     """An admin edits a day and resolves an alert through the real pages."""
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     admin = as_user("admin")
     row = day_row(seeded, MAINLAND, date(2026, 10, 9))
-    from tests.conftest import edit_form_token
+    from tests.helpers import edit_form_token
 
     hidden = edit_form_token(admin, f"/calendardayview/edit/{row.id}")
     response = admin.post(f"/calendardayview/edit/{row.id}",

@@ -10,58 +10,33 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models import (ApprovalRule, CompensationClaim, CompensationEvidence, Complaint,
-                        WorkflowHistory)
+from app.models import ApprovalRule, CompensationClaim, CompensationEvidence, Complaint
 from app.models.base import local_now
 from app.security import permissions as P
 from app.workflows.claim_routing import route_for, seed_approval_rules
 from app.workflows.money import amount_in_words
 from app.workflows.registry import registered
-from tests.conftest import csrf_token
+from tests.helpers import (FONT, PNG, assert_every_character_has_a_glyph, csrf_token,
+                           embedded_families, history_names, pdf_bytes, pdf_text,
+                           transition, version_of)
 
 API = "/api/v1/compensation/"
 VIEW = "/compensationclaimview"
 REFUSED = {400, 403, 404}
 NOT_EXPOSED = {403, 404, 405}
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
-       b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
-       b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+take = partial(transition, base=API)
 
 
-def pdf_bytes() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-# --- fixtures and helpers -------------------------------------------------------------------
-
-@pytest.fixture
-def seeded(app, db_session):
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.deadlines import seed_policies
-
-    seed_policies(db_session)
-    seed_settings(db_session)
-    seed_approval_rules(db_session)
-    year = local_now().year
-    seed_calendar(db_session, regions=("mainland",), years=sorted({2026, year, year + 1}))
-    db_session.commit()
-    return db_session
-
+# --- helpers (the `seeded` fixture is tests/conftest.py's) ------------------------------------
 
 def make_complaint(app, api_as, world, side: str = "a") -> int:
-    """A registered complaint of office `side` (through its API when it exists)."""
+    """A complaint of office `side`, registered by its front desk through the API."""
     payload = {"source": "phone", "estate": getattr(world, f"estate_{side}"),
                "unit": getattr(world, f"unit_{side}"),
                "resident": getattr(world, f"resident_{side}"),
@@ -72,23 +47,9 @@ def make_complaint(app, api_as, world, side: str = "a") -> int:
                "matter": "repairs", "description": "A burst pipe flooded the flat below.",
                "customer_request": "Compensation for the ruined floor",
                "immediate_reply": "We apologise and will assess the loss today."}
-    if any(rule.rule == "/api/v1/complaint/" for rule in app.url_map.iter_rules()):
-        response = api_as(f"agent_{side}").post("/api/v1/complaint/", json=payload)
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return response.json["id"]
-    from app.models import Estate, Resident, Unit
-    from app.security.actor import Actor
-    from app.workflows import engine
-
-    session = app.appbuilder.session
-    complaint = Complaint(**{k: v for k, v in payload.items()
-                             if k not in ("estate", "unit", "resident", "event_time")},
-                          estate=session.get(Estate, payload["estate"]),
-                          unit=session.get(Unit, payload["unit"]),
-                          resident=session.get(Resident, payload["resident"]),
-                          event_time=local_now() - timedelta(hours=3))
-    engine.create(complaint, actor=Actor.system(), session=session)
-    return complaint.id
+    response = api_as(f"agent_{side}").post("/api/v1/complaint/", json=payload)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.json["id"]
 
 
 def claim_payload(complaint_id: int, **extra) -> dict:
@@ -106,23 +67,9 @@ def new_claim(app, api_as, world, raiser: str = "agent_a", side: str = "a", **ex
     return response.json["id"]
 
 
-def version_of(api, pk: int) -> int:
-    response = api.get(f"{API}{pk}")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.json["result"]["version"]
-
-
-def take(api, pk, name, data=None, comment=None, expect=200, version=None):
-    version = version_of(api, pk) if version is None else version
-    response = api.post(f"{API}{pk}/transition/{name}",
-                        json={"version": version, "data": data or {}, "comment": comment})
-    assert response.status_code == expect, (name, response.get_data(as_text=True))
-    return response
-
-
 def attach(api, pk, kind="evidence", content=PNG, name="floor.png", expect=201):
     response = api.post(f"{API}{pk}/evidence", data={
-        "kind": kind, "version": str(version_of(api, pk)),
+        "kind": kind, "version": str(version_of(api, f"{API}{pk}")),
         "files": (io.BytesIO(content), name)}, content_type="multipart/form-data")
     assert response.status_code == expect, response.get_data(as_text=True)
     return response
@@ -154,12 +101,6 @@ def submitted(app, api_as, world, raiser="agent_a", side="a", **extra) -> int:
 def claim_row(session, pk) -> CompensationClaim:
     session.expire_all()
     return session.get(CompensationClaim, pk)
-
-
-def history_names(session, pk) -> list[str]:
-    return list(session.scalars(select(WorkflowHistory.transition).where(
-        WorkflowHistory.doc_type == "compensation", WorkflowHistory.doc_id == pk)
-        .order_by(WorkflowHistory.id)))
 
 
 # --- approval rules as data (R-CO-2..4) ------------------------------------------------------
@@ -238,7 +179,7 @@ def test_approval_boundaries(app, world, api_as, seeded, liability, amount, part
     assert claim.state == "approved"
     assert (claim.reviewed_by_id, claim.approved_by_id) == (world.user_manager_a,
                                                             world.user_deputy)
-    assert history_names(seeded, pk)[-3:] == ["submit", "review", "approve"]
+    assert history_names(seeded, "compensation", pk)[-3:] == ["submit", "review", "approve"]
 
 
 def test_routing_reads_the_rules_not_the_code(app, world, api_as, seeded):
@@ -443,9 +384,9 @@ def test_every_transition_of_the_compensation_workflow_is_walked(app, world, api
     manager, deputy, director = api_as("manager_a"), api_as("deputy"), api_as("director_a")
 
     def step(api, pk, name, data=None, comment=None):
-        before = len(history_names(seeded, pk))
+        before = len(history_names(seeded, "compensation", pk))
         take(api, pk, name, data, comment)
-        assert len(history_names(seeded, pk)) == before + 1
+        assert len(history_names(seeded, "compensation", pk)) == before + 1
         taken.add(name)
 
     # Contractor-liable, above the limit: evidence, acknowledgement, review, approval, paid.
@@ -463,7 +404,7 @@ def test_every_transition_of_the_compensation_workflow_is_walked(app, world, api
     step(deputy, pk, "approve")
     step(supervisor, pk, "record_payment", {"paid_amount": "20000.01",
                                             "payment_method": "fee_offset"})
-    names = history_names(seeded, pk)
+    names = history_names(seeded, "compensation", pk)
     assert names == ["create", "attach_evidence", "attach_evidence",
                      "record_acknowledgement", "submit", "review", "approve",
                      "record_payment"]
@@ -533,7 +474,7 @@ def test_transition_refused(app, world, api_as, seeded, name, username, amount, 
 def test_stale_version_is_409_and_changes_nothing(app, world, api_as, seeded):
     pk = submitted(app, api_as, world, amount="12000.00")
     manager = api_as("manager_a")
-    seen = version_of(manager, pk)
+    seen = version_of(manager, f"{API}{pk}")
     take(manager, pk, "review")
     response = take(api_as("manager_a"), pk, "reject", comment="late", version=seen,
                     expect=409)
@@ -616,7 +557,7 @@ def test_registration_checks_and_fills_from_the_complaint(app, world, api_as, se
     single = agent.post(API, json=claim_payload(complaint_id, amount="77.70"))
     claim = claim_row(seeded, single.json["id"])
     assert (claim.company_amount, claim.contractor_amount) == (Decimal("77.70"), 0)
-    assert history_names(seeded, claim.id) == ["create"]
+    assert history_names(seeded, "compensation", claim.id) == ["create"]
 
 
 def test_submitting_needs_evidence(app, world, api_as, seeded):
@@ -764,7 +705,7 @@ def test_transition_form_pages(app, world, api_as, as_user, seeded):
 def test_the_claimants_phone_is_masked_for_roles_that_do_not_need_it(app, world, api_as,
                                                                         as_user, seeded):
     """R-RES-2: a role reading claims without the full-phone permission sees 138****5678."""
-    from tests.conftest import login
+    from tests.helpers import login
     from tests.world import PASSWORD
 
     from app.models import Department, Estate, StaffProfile
@@ -985,8 +926,6 @@ def test_every_language_pair_prints_in_the_right_font(app, world, api_as, seeded
     named font, and no character without a glyph (the amount in words included)."""
     from app.printing import render_pdf
     from app.security.actor import Actor
-    from tests.test_printing import (FONT, assert_every_character_has_a_glyph,
-                                     embedded_families, pdf_text)
 
     pk = submitted(app, api_as, world, amount="10000.01")
     with app.test_request_context():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from pypdf import PdfReader
@@ -20,23 +21,11 @@ from app.security.actor import Actor
 from app.workflows import engine
 from app.workflows.deadlines import tick_in_session
 from app.workflows.registry import registered
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, transition
 
 API = "/api/v1/complaint/"
 
-
-@pytest.fixture
-def seeded(app, db_session):
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.deadlines import seed_policies
-
-    seed_policies(db_session)
-    seed_settings(db_session)
-    year = local_now().year
-    seed_calendar(db_session, regions=("mainland",), years=sorted({2026, year, year + 1}))
-    db_session.commit()
-    return db_session
+take = partial(transition, base=API)  # the `seeded` fixture is tests/conftest.py's
 
 
 def payload(world, **extra):
@@ -56,14 +45,6 @@ def register(api, world, **extra) -> int:
     response = api.post(API, json=payload(world, **extra))
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.json["id"]
-
-
-def take(api, pk, name, data=None, comment=None, expect=200, base=API):
-    version = api.get(f"{base}{pk}").json["result"]["version"]
-    response = api.post(f"{base}{pk}/transition/{name}",
-                        json={"version": version, "data": data or {}, "comment": comment})
-    assert response.status_code == expect, (name, response.get_data(as_text=True))
-    return response
 
 
 GENERAL = {"complaint_class": "general", "class_reason": "The guard broke the rules"}
@@ -559,7 +540,7 @@ def test_admin_chooses_the_companys_complaint_procedure(app, world, as_user, see
     company = seeded.scalar(select(Company))
     company_id = company.id
     admin = as_user("admin")
-    from tests.conftest import edit_form_token
+    from tests.helpers import edit_form_token
 
     hidden = edit_form_token(admin, f"/companyview/edit/{company_id}")
     response = admin.post(f"/companyview/edit/{company_id}", data={

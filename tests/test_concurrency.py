@@ -26,6 +26,8 @@ from tests.scratch_db import (ScratchDatabase, allocate_worker, create_worker,
                               is_postgresql, postgresql_scratch_url, run_parallel,
                               tick_worker)
 
+pytestmark = pytest.mark.slow
+
 WRITERS, PER_WRITER = 8, 50
 TICKERS = 4
 

@@ -6,9 +6,10 @@ every kind and source (R-CS-1..6), complaints of every class with a collective p
 the director's daily sign-off (R-CP-6), and every demo login working through the real
 login form inside its own scope (R-ORG-4), the approval queues included.
 
-Each test loads the demo inside the test's rolled-back transaction, on top of the small
-test organisation of tests/world.py (whose `admin` and `gm` accounts already exist and
-must keep their password).
+The demo is loaded once, inside a rolled-back transaction, for the tests of
+TestTheLoadedDemo (each in a savepoint of it, rolled back after the test), on top of the
+small test organisation of tests/world.py (whose `admin` and `gm` accounts already exist
+and must keep their password).
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ from app.models.service_record import RECORD_KINDS
 from app.security import permissions as P
 from app.models.staff import (profile_branches, profile_departments, profile_estates,
                               profile_offices)
-from tests.conftest import login
+from tests.conftest import rolled_back_connection, session_on
+from tests.helpers import login
 from tests.world import PASSWORD as WORLD_PASSWORD
 
 OLD, NEW, MALL, HK = "SZ-CHHY", "SZ-CHYF", "SZ-HJH", "HK-HBHY"
@@ -63,17 +65,20 @@ def load(app) -> list[str]:
         return load_demo()
 
 
-@pytest.fixture
-def demo(app, db_session) -> list[str]:
-    """The demo, loaded inside this test's transaction.
+@pytest.fixture(scope="class")
+def shared_connection(app):
+    """The connection the tests of a class share (see `db_session` in tests/conftest.py):
+    inside a transaction rolled back after the class, each test in a savepoint of it."""
+    with rolled_back_connection(app) as connection:
+        yield connection
 
-    load_demo commits. On SQLite, pysqlite sends no BEGIN for the test's outer transaction
-    until the first data change, so the session's SAVEPOINT would become the outermost
-    transaction and that commit would really commit, leaking the demo into later tests.
-    A change that matches no row makes pysqlite open the outer transaction first.
-    """
-    open_outer_transaction(db_session)
-    return load(app)
+
+@pytest.fixture(scope="class")
+def demo(app, shared_connection) -> list[str]:
+    """The demo, loaded once for the tests of a class, inside their shared transaction
+    (load_demo commits: that only ends a savepoint of it)."""
+    with session_on(app, shared_connection):
+        return load(app)
 
 
 def open_outer_transaction(db_session) -> None:
@@ -107,26 +112,7 @@ def years_since(day: date) -> float:
     return (date.today() - day).days / 365.25
 
 
-# --- what is loaded (one load, checked from every side) ------------------------------------
-
-def test_loaded_demo_matches_the_rules(app, demo):
-    check_estate_sizes_and_ages(app, demo)
-    check_hong_kong_is_traditional(app)
-    check_shopping_centre(app)
-    check_departments(app)
-    check_staff_profiles(app)
-    check_work_orders(app)
-    check_register_entries(app)
-    check_complaints(app)
-    check_compensation_claims(app)
-    check_sign_offs(app)
-    check_scripts_of_the_documents(app)
-    lines = "\n".join(demo)
-    for label in ("Register entries: 6", "Complaints:", "Collective cases: 1 (proposed 1)",
-                  "Compensation claims: 5", "Complaint register of 翠湖管理处"):
-        assert label in lines, label
-    assert "left out" not in lines
-
+# --- what is loaded, checked from every side ------------------------------------------
 
 def check_estate_sizes_and_ages(app, demo: list[str]) -> None:
     """R-ORG-1 / R-SV-3: one estate moved in over 5 years ago with about 1,200 households,
@@ -442,15 +428,6 @@ def check_scripts_of_the_documents(app) -> None:
     assert not TRADITIONAL_TEXT & set(texts[False]), TRADITIONAL_TEXT & set(texts[False])
 
 
-def test_the_data_is_reproducible():
-    """Fixed seeds: planning an estate twice gives the same people and phones."""
-    today = date(2026, 11, 24)
-    for spec in ESTATES:
-        first, second = spec.plan(spec, today), spec.plan(spec, today)
-        assert first == second
-
-
-
 # --- idempotent: a second load adds nothing, a load tops up what is missing -------------------
 
 def snapshot(app) -> dict[str, int]:
@@ -466,40 +443,6 @@ def snapshot(app) -> dict[str, int]:
               session.scalar(select(func.count()).select_from(t)) for t in tables}
     counts["numbers issued"] = session.scalar(select(func.sum(FormCounter.last)))
     return counts
-
-
-def test_second_load_adds_nothing_and_a_later_load_tops_up(app, demo):
-    before = snapshot(app)
-    assert before["resident"] > 2000 and before["work_order"] >= 5
-    assert before["service_record"] >= 6 and before["complaint"] >= 15
-    assert before["compensation_claim"] == 5 and before["compensation_evidence"] >= 5
-    assert before["collective_case"] == 1 and before["complaint_register_signoff"] >= 5
-    again = load(app)
-    assert snapshot(app) == before  # the audit log too: nothing was even updated
-    assert any("Nothing to add" in line for line in again)
-
-    # An admin deletes the residents of one flat: the next load puts the same people back.
-    session = app.appbuilder.session
-    hk = estates(app)[HK]
-    unit_id = session.scalar(select(Unit.id).join(Building)
-                             .where(Building.estate_id == hk.id).order_by(Unit.id).limit(1))
-
-    def people() -> list[tuple]:
-        return sorted(session.execute(select(Resident.name, Resident.relation, Resident.phone)
-                                      .where(Resident.unit_id == unit_id)).all())
-
-    gone = people()
-    assert gone
-    session.execute(Resident.__table__.delete().where(Resident.unit_id == unit_id))
-    session.flush()
-    lines = load(app)
-    assert people() == gone
-    after = snapshot(app)
-    assert after["resident"] == before["resident"]
-    for table in ("work_order", "service_record", "complaint", "compensation_claim",
-                  "complaint_register_signoff", "numbers issued"):
-        assert after[table] == before[table], table
-    assert any(line.startswith("Added") and "Resident" in line for line in lines)
 
 
 # --- logins and scope (R-ORG-4) -------------------------------------------------------------
@@ -524,45 +467,6 @@ def documents_seen(client) -> dict[str, list[dict]]:
     return seen
 
 
-def test_every_demo_user_logs_in_and_sees_only_their_estates(app, demo, world):
-    """R-ORG-4, for the estates and for every kind of demo document."""
-    assert {u.username for u in USERS} == set(EXPECTED_ESTATES)
-    ids = {code: e.id for code, e in estates(app).items()}
-    seen_docs: dict[str, dict[str, list[dict]]] = {}
-    for spec in USERS:
-        # tests/world.py already made `admin` and `gm`: the load must keep their password.
-        existing = f"user_{spec.username}" in world.ids
-        client = app.test_client()
-        response = login(client, spec.username, WORLD_PASSWORD if existing else DEMO_PASSWORD)
-        assert response.status_code == 302, spec.username
-        assert "/login" not in response.headers["Location"], f"{spec.username} cannot log in"
-        response = client.get("/api/v1/estate/?q=(page_size:100)")
-        assert response.status_code == 200, spec.username
-        seen = {row["code"] for row in response.json["result"]}
-        expected = EXPECTED_ESTATES[spec.username]
-        if spec.username in SEES_ALL:
-            assert expected <= seen, spec.username
-        else:
-            assert seen == expected, spec.username
-        for resource, rows in documents_seen(client).items():
-            seen_docs.setdefault(spec.username, {})[resource] = rows
-            if spec.username not in SEES_ALL:
-                allowed = {ids[code] for code in expected}
-                outside = [r["number"] for r in rows if estate_id(r) not in allowed]
-                assert not outside, (spec.username, resource, outside)
-    # Each desk has its own work in front of it.
-    assert len(seen_docs["agent"]["complaint"]) >= 10
-    assert seen_docs["agent"]["compensation"] and seen_docs["cs_manager"]["collective_case"]
-    assert len(seen_docs["agent_hk"]["service_record"]) == 1
-    assert len(seen_docs["agent2"]["service_record"]) == 1
-    assert seen_docs["eng_head"]["complaint"] and seen_docs["eng_head"]["service_record"]
-    assert not seen_docs["technician_hk"].get("compensation")
-    table = "\n".join(demo)
-    for spec in USERS:
-        assert re.search(rf"^\s+{spec.username}\s", table, re.M), spec.username
-    assert "own password kept" in table  # the pre-existing admin and gm
-
-
 # --- the approval queues (R-CO-2, R-CO-3) ---------------------------------------------------
 
 def api_login(app, username: str):
@@ -572,53 +476,159 @@ def api_login(app, username: str):
     return {"Authorization": f"Bearer {response.json['access_token']}"}
 
 
-def test_the_15000_claim_waits_in_the_deputy_general_managers_queue(app, demo):
-    """The claim the CS centre manager reviewed is in the deputy general manager's approval
-    queue (and not in the manager's); the 23,500 one waits for the manager's review. The
-    deputy general manager approves it through the API, as in a demonstration."""
-    session = app.appbuilder.session
-    claims = {c.amount: c for c in session.scalars(select(CompensationClaim))}
-    waiting, review, paid = (claims[Decimal(a)] for a in ("15000.00", "23500.00", "6800.00"))
-    pages = {}
-    for username in ("deputy_gm", "cs_manager"):
+# --- the tests of one load (the `demo` fixture) -------------------------------------------
+
+class TestTheLoadedDemo:
+    """One load of the demo for all of these tests; each works in a savepoint of it,
+    rolled back after the test, so each sees the demo exactly as loaded."""
+
+    def test_loaded_demo_matches_the_rules(self, app, demo):
+        check_estate_sizes_and_ages(app, demo)
+        check_hong_kong_is_traditional(app)
+        check_shopping_centre(app)
+        check_departments(app)
+        check_staff_profiles(app)
+        check_work_orders(app)
+        check_register_entries(app)
+        check_complaints(app)
+        check_compensation_claims(app)
+        check_sign_offs(app)
+        check_scripts_of_the_documents(app)
+        lines = "\n".join(demo)
+        for label in ("Register entries: 6", "Complaints:", "Collective cases: 1 (proposed 1)",
+                      "Compensation claims: 5", "Complaint register of 翠湖管理处"):
+            assert label in lines, label
+        assert "left out" not in lines
+
+
+    def test_second_load_adds_nothing_and_a_later_load_tops_up(self, app, demo):
+        before = snapshot(app)
+        assert before["resident"] > 2000 and before["work_order"] >= 5
+        assert before["service_record"] >= 6 and before["complaint"] >= 15
+        assert before["compensation_claim"] == 5 and before["compensation_evidence"] >= 5
+        assert before["collective_case"] == 1 and before["complaint_register_signoff"] >= 5
+        again = load(app)
+        assert snapshot(app) == before  # the audit log too: nothing was even updated
+        assert any("Nothing to add" in line for line in again)
+
+        # An admin deletes the residents of one flat: the next load puts the same people back.
+        session = app.appbuilder.session
+        hk = estates(app)[HK]
+        unit_id = session.scalar(select(Unit.id).join(Building)
+                                 .where(Building.estate_id == hk.id).order_by(Unit.id).limit(1))
+
+        def people() -> list[tuple]:
+            return sorted(session.execute(select(Resident.name, Resident.relation, Resident.phone)
+                                          .where(Resident.unit_id == unit_id)).all())
+
+        gone = people()
+        assert gone
+        session.execute(Resident.__table__.delete().where(Resident.unit_id == unit_id))
+        session.flush()
+        lines = load(app)
+        assert people() == gone
+        after = snapshot(app)
+        assert after["resident"] == before["resident"]
+        for table in ("work_order", "service_record", "complaint", "compensation_claim",
+                      "complaint_register_signoff", "numbers issued"):
+            assert after[table] == before[table], table
+        assert any(line.startswith("Added") and "Resident" in line for line in lines)
+
+
+    def test_every_demo_user_logs_in_and_sees_only_their_estates(self, app, demo, world):
+        """R-ORG-4, for the estates and for every kind of demo document."""
+        assert {u.username for u in USERS} == set(EXPECTED_ESTATES)
+        ids = {code: e.id for code, e in estates(app).items()}
+        seen_docs: dict[str, dict[str, list[dict]]] = {}
+        for spec in USERS:
+            # tests/world.py already made `admin` and `gm`: the load must keep their password.
+            existing = f"user_{spec.username}" in world.ids
+            client = app.test_client()
+            response = login(client, spec.username, WORLD_PASSWORD if existing else DEMO_PASSWORD)
+            assert response.status_code == 302, spec.username
+            assert "/login" not in response.headers["Location"], f"{spec.username} cannot log in"
+            response = client.get("/api/v1/estate/?q=(page_size:100)")
+            assert response.status_code == 200, spec.username
+            seen = {row["code"] for row in response.json["result"]}
+            expected = EXPECTED_ESTATES[spec.username]
+            if spec.username in SEES_ALL:
+                assert expected <= seen, spec.username
+            else:
+                assert seen == expected, spec.username
+            for resource, rows in documents_seen(client).items():
+                seen_docs.setdefault(spec.username, {})[resource] = rows
+                if spec.username not in SEES_ALL:
+                    allowed = {ids[code] for code in expected}
+                    outside = [r["number"] for r in rows if estate_id(r) not in allowed]
+                    assert not outside, (spec.username, resource, outside)
+        # Each desk has its own work in front of it.
+        assert len(seen_docs["agent"]["complaint"]) >= 10
+        assert seen_docs["agent"]["compensation"] and seen_docs["cs_manager"]["collective_case"]
+        assert len(seen_docs["agent_hk"]["service_record"]) == 1
+        assert len(seen_docs["agent2"]["service_record"]) == 1
+        assert seen_docs["eng_head"]["complaint"] and seen_docs["eng_head"]["service_record"]
+        assert not seen_docs["technician_hk"].get("compensation")
+        table = "\n".join(demo)
+        for spec in USERS:
+            assert re.search(rf"^\s+{spec.username}\s", table, re.M), spec.username
+        assert "own password kept" in table  # the pre-existing admin and gm
+
+
+    def test_the_15000_claim_waits_in_the_deputy_general_managers_queue(self, app, demo):
+        """The claim the CS centre manager reviewed is in the deputy general manager's approval
+        queue (and not in the manager's); the 23,500 one waits for the manager's review. The
+        deputy general manager approves it through the API, as in a demonstration."""
+        session = app.appbuilder.session
+        claims = {c.amount: c for c in session.scalars(select(CompensationClaim))}
+        waiting, review, paid = (claims[Decimal(a)] for a in ("15000.00", "23500.00", "6800.00"))
+        pages = {}
+        for username in ("deputy_gm", "cs_manager"):
+            client = app.test_client()
+            response = login(client, username, DEMO_PASSWORD)
+            assert response.status_code == 302 and "/login" not in response.headers["Location"]
+            page = client.get("/approvals/")
+            assert page.status_code == 200, username
+            pages[username] = page.get_data(as_text=True)
+        assert waiting.number in pages["deputy_gm"]
+        assert review.number not in pages["deputy_gm"] and paid.number not in pages["deputy_gm"]
+        assert review.number in pages["cs_manager"]
+        assert waiting.number not in pages["cs_manager"]  # the manager reviewed it
+
+        headers = api_login(app, "deputy_gm")
         client = app.test_client()
-        response = login(client, username, DEMO_PASSWORD)
-        assert response.status_code == 302 and "/login" not in response.headers["Location"]
-        page = client.get("/approvals/")
-        assert page.status_code == 200, username
-        pages[username] = page.get_data(as_text=True)
-    assert waiting.number in pages["deputy_gm"]
-    assert review.number not in pages["deputy_gm"] and paid.number not in pages["deputy_gm"]
-    assert review.number in pages["cs_manager"]
-    assert waiting.number not in pages["cs_manager"]  # the manager reviewed it
-
-    headers = api_login(app, "deputy_gm")
-    client = app.test_client()
-    pk = waiting.id
-    current = client.get(f"/api/v1/compensation/{pk}", headers=headers)
-    assert current.status_code == 200
-    response = client.post(f"/api/v1/compensation/{pk}/transition/approve", headers=headers,
-                           json={"version": current.json["result"]["version"], "data": {}})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    session.expire_all()
-    claim = session.get(CompensationClaim, pk)
-    assert claim.state == "approved" and claim.approved_by.username == "deputy_gm"
+        pk = waiting.id
+        current = client.get(f"/api/v1/compensation/{pk}", headers=headers)
+        assert current.status_code == 200
+        response = client.post(f"/api/v1/compensation/{pk}/transition/approve", headers=headers,
+                               json={"version": current.json["result"]["version"], "data": {}})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        session.expire_all()
+        claim = session.get(CompensationClaim, pk)
+        assert claim.state == "approved" and claim.approved_by.username == "deputy_gm"
 
 
-def test_the_register_sign_off_page_lists_the_days_still_waiting(app, demo):
-    from app.views.complaint import RegisterSignOffView
+    def test_the_register_sign_off_page_lists_the_days_still_waiting(self, app, demo):
+        from app.views.complaint import RegisterSignOffView
 
-    client = app.test_client()
-    assert login(client, "director", DEMO_PASSWORD).status_code == 302
-    page = client.get("/complaint-signoff/").get_data(as_text=True)
-    office = estates(app)[OLD].office
-    signed = set(app.appbuilder.session.scalars(select(RegisterSignOff.day).where(
-        RegisterSignOff.office_id == office.id)))
-    today = local_now().date()
-    waiting = [today - timedelta(days=n) for n in range(1, RegisterSignOffView.days_shown)
-               if today - timedelta(days=n) not in signed]
-    assert 1 <= len(waiting) <= 2
-    assert re.search(rf'id="signoff-waiting">[^<]*\b{len(waiting)}\b', page)
+        client = app.test_client()
+        assert login(client, "director", DEMO_PASSWORD).status_code == 302
+        page = client.get("/complaint-signoff/").get_data(as_text=True)
+        office = estates(app)[OLD].office
+        signed = set(app.appbuilder.session.scalars(select(RegisterSignOff.day).where(
+            RegisterSignOff.office_id == office.id)))
+        today = local_now().date()
+        waiting = [today - timedelta(days=n) for n in range(1, RegisterSignOffView.days_shown)
+                   if today - timedelta(days=n) not in signed]
+        assert 1 <= len(waiting) <= 2
+        assert re.search(rf'id="signoff-waiting">[^<]*\b{len(waiting)}\b', page)
+
+
+def test_the_data_is_reproducible():
+    """Fixed seeds: planning an estate twice gives the same people and phones."""
+    today = date(2026, 11, 24)
+    for spec in ESTATES:
+        first, second = spec.plan(spec, today), spec.plan(spec, today)
+        assert first == second
 
 
 # --- a refused step leaves out its own kind of document only ---------------------------------

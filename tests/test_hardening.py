@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.models import Resident, WorkOrder
 from app.models.base import local_now
-from tests.test_work_orders import API, register, seeded  # noqa: F401 - fixture
+from tests.test_work_orders import API, register
 
 FULL = "13812345678"
 
@@ -35,7 +35,7 @@ def _form_fields(page: str) -> dict[str, str]:
 
 # --- no lost updates ---------------------------------------------------------------------
 
-def test_stale_edit_form_is_refused_and_keeps_the_input(app, world, as_user, seeded):  # noqa: F811
+def test_stale_edit_form_is_refused_and_keeps_the_input(app, world, as_user, seeded):
     pk = register(_api(app, "agent_a"), world)
     first, second = as_user("supervisor_a"), as_user("supervisor_a")
     form_a = _form_fields(first.get(f"/workorderview/edit/{pk}").get_data(as_text=True))
@@ -105,7 +105,7 @@ def test_stale_put_is_409_and_put_needs_if_match(app, world, api_as):
     assert kept.notes == "first" and kept.company_name == "Tea House Ltd" and kept.phone == FULL
 
 
-def test_transition_without_version_is_refused(app, world, api_as, seeded):  # noqa: F811
+def test_transition_without_version_is_refused(app, world, api_as, seeded):
     agent = api_as("agent_a")
     pk = register(agent, world)
     response = agent.post(f"{API}{pk}/transition/cancel", json={"comment": "duplicate"})
@@ -115,7 +115,7 @@ def test_transition_without_version_is_refused(app, world, api_as, seeded):  # n
 
 # --- input bounds ------------------------------------------------------------------------
 
-def test_over_long_text_is_a_translated_400(app, world, api_as, seeded):  # noqa: F811
+def test_over_long_text_is_a_translated_400(app, world, api_as, seeded):
     agent = api_as("agent_a")
     response = agent.post(API, json={
         "source": "resident_phone", "category": "plumbing", "emergency": False,
@@ -137,7 +137,7 @@ def test_over_long_text_is_a_translated_400(app, world, api_as, seeded):  # noqa
     ("reported_at", "0001-01-01 08:00", None),
     ("reported_at", "+1d", "cannot be in the future"),
 ])
-def test_report_time_window(app, world, api_as, seeded, field, value, expect):  # noqa: F811
+def test_report_time_window(app, world, api_as, seeded, field, value, expect):
     if value == "+1d":
         value = (local_now() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     response = api_as("agent_a").post(API, json={
@@ -170,7 +170,7 @@ def test_quality_cannot_filter_or_sort_on_masked_phone(world, as_user, api_as):
     assert found.status_code == 200 and found.json["count"] >= 1
 
 
-def test_history_masks_private_values_of_any_step(app, world, api_as, seeded):  # noqa: F811
+def test_history_masks_private_values_of_any_step(app, world, api_as, seeded):
     """A step may carry another record's private value (the register's `to_complaint`
     step carries the complainant's phone): the history shows it as the viewer may see it."""
     from app.models import WorkflowHistory

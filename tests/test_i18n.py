@@ -128,7 +128,7 @@ def test_first_visit_follows_accept_language(client, header, expected):
 def test_form_validation_messages_are_in_the_right_script(app, world, as_user, locale,
                                                           expected, wrong):
     """WTForms' own messages follow the locale's script too (it ships zh and zh_TW)."""
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
 
     client = as_user("agent_a")
     client.get(f"/lang/{locale}")

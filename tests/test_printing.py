@@ -24,6 +24,8 @@ from app.printing import (FORMS, LANGUAGES, FontMissing, OutOfScope, PrintError,
                           verification_url)
 from app.printing import fonts as print_fonts
 from app.printing.languages import Bilingual, clear_catalogs, form_script, msgid_of
+from tests.helpers import (FONT, assert_every_character_has_a_glyph, embedded_families,
+                           fonts_of, pdf_text)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "app" / "templates" / "print"
@@ -31,7 +33,6 @@ TEMPLATES = ROOT / "app" / "templates" / "print"
 ESTATE = {"zh_Hans": "小区", "zh_Hant": "屋苑", "en": "Estate"}
 UNIT = {"zh_Hans": "单元", "zh_Hant": "單位", "en": "Unit"}
 PHONE = {"zh_Hans": "电话", "zh_Hant": "電話", "en": "Phone"}
-FONT = {"zh_Hans": "Noto-Sans-CJK-SC", "zh_Hant": "Noto-Sans-CJK-TC"}
 PAIRS = [("zh_Hans", "en"), ("zh_Hant", "en"), ("zh_Hans", "zh_Hant")]
 
 
@@ -144,62 +145,9 @@ def test_catalog(ctx, tmp_path, monkeypatch):
 
 # --- PDF inspection ----------------------------------------------------------------------
 
-def pdf_text(pdf: bytes) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def _fonts_of(reader: PdfReader) -> dict[str, object]:
-    fonts = {}
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            fonts[str(font["/BaseFont"])] = font
-    return fonts
-
-
-def embedded_families(pdf: bytes) -> set[str]:
-    """Base font names without the subset prefix: {"Noto-Sans-CJK-SC", ...}."""
-    return {name.split("+", 1)[-1].lstrip("/") for name in _fonts_of(PdfReader(io.BytesIO(pdf)))}
-
-
-def _to_unicode(font) -> dict[int, str]:
-    """Glyph code -> text of a font's ToUnicode CMap (bfchar and bfrange entries)."""
-    data = font["/ToUnicode"].get_object().get_data().decode("latin-1")
-    mapping: dict[int, str] = {}
-
-    def text(hexes: str) -> str:
-        return bytes.fromhex(hexes).decode("utf-16-be", "replace")
-
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
-        for code, target in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-            mapping[int(code, 16)] = text(target)
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
-        for start, end, target in re.findall(
-                r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-            base = int(target, 16)
-            for offset, code in enumerate(range(int(start, 16), int(end, 16) + 1)):
-                mapping[code] = chr(base + offset)
-    return mapping
-
-
-def assert_every_character_has_a_glyph(pdf: bytes) -> None:
-    """No tofu: no character was drawn with the missing glyph (code 0 or 0xFFFF), and every
-    character of the extracted text comes from an embedded font's glyphs."""
-    reader = PdfReader(io.BytesIO(pdf))
-    covered: set[str] = set()
-    for name, font in _fonts_of(reader).items():
-        mapping = _to_unicode(font)
-        missing = {code for code in mapping if code in (0, 0xFFFF)}
-        assert not missing, f"{name} drew {len(missing)} character(s) without a glyph"
-        covered |= set("".join(mapping.values()))
-    text = "".join(page.extract_text() or "" for page in reader.pages)
-    uncovered = {ch for ch in text if not ch.isspace()} - covered
-    assert not uncovered, f"characters without an embedded glyph: {sorted(uncovered)}"
-
-
 def fonts_are_embedded(pdf: bytes) -> bool:
     reader = PdfReader(io.BytesIO(pdf))
-    for font in _fonts_of(reader).values():
+    for font in fonts_of(reader).values():
         descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
         if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
             return False

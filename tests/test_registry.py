@@ -1,11 +1,15 @@
 """The document-type registry: one declaration per type builds everything else."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
 
 from app.security import permissions as P
 from app.security.roles import role_permissions
@@ -14,12 +18,20 @@ from app.workflows.registry import document_types
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_a_toy_type_gets_everything_from_its_declaration():
     """tests/toy_type_check.py declares a permit type and nothing else: menu, grants, REST
     with transitions, queue rows, a seeded deadline policy, a printed form and row scope.
-    It runs in its own process on its own database so its model stays out of this one."""
+    It runs in its own process on its own database so its model stays out of this one:
+    a copy of this run's SQLite template when there is one (tests/scratch_db.py)."""
+    from tests.scratch_db import built_template
+
     with tempfile.TemporaryDirectory(prefix="toy-type-") as folder:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/toy.db", "APP_ENV": "test"}
+        template = built_template("sqlite://")
+        if template is not None:
+            env.update(TOY_TEMPLATE=make_url(template.url).database,
+                       TOY_WORLD=json.dumps(template.world.ids))
         result = subprocess.run([sys.executable, "-m", "tests.toy_type_check"], cwd=ROOT,
                                 env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

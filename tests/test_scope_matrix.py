@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Building, Department, Estate, Resident, Unit
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 REFUSED = {400, 403, 404}
 
@@ -180,7 +180,7 @@ def test_api_posted_fk_refused(app, world, api, res):
 def test_api_moving_own_row_to_other_office_refused(app, world, api, res):
     own_rows = api.get(f"/api/v1/{res.api}/?q=(page_size:100)").json["result"]
     pk = own_rows[0]["id"]
-    from tests.conftest import put_versioned
+    from tests.helpers import put_versioned
 
     response = put_versioned(api, f"/api/v1/{res.api}/{pk}", {res.fk: getattr(world, res.fk_b)})
     assert response.status_code == 400

@@ -8,7 +8,7 @@ import pytest
 
 from app.models import Resident
 from app.security.passwords import password_problem
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 from tests.world import PASSWORD
 
 
@@ -121,7 +121,7 @@ def test_login_rate_limit(app):
 
     limited = create_app("test", AUTH_RATE_LIMITED=True, RATELIMIT_ENABLED=True,
                          AUTH_RATE_LIMIT="3 per minute", SQLALCHEMY_DATABASE_URI=app.config[
-                             "SQLALCHEMY_DATABASE_URI"])
+                             "SQLALCHEMY_DATABASE_URI"], FAB_UPDATE_PERMS=False)
     c = limited.test_client()
     token = csrf_token(c)
     statuses = [c.post("/login/", data={"username": "ghost", "password": "x" * 12,
@@ -135,7 +135,7 @@ def test_api_login_rate_limit(app):
 
     limited = create_app("test", AUTH_RATE_LIMITED=True, RATELIMIT_ENABLED=True,
                          AUTH_RATE_LIMIT="3 per minute", SQLALCHEMY_DATABASE_URI=app.config[
-                             "SQLALCHEMY_DATABASE_URI"])
+                             "SQLALCHEMY_DATABASE_URI"], FAB_UPDATE_PERMS=False)
     c = limited.test_client()
     statuses = [c.post("/api/v1/security/login", json={
         "username": "ghost", "password": "x" * 12, "provider": "db"}).status_code
@@ -182,8 +182,9 @@ def test_production_boots_with_a_real_key_and_shared_rate_limits(monkeypatch, ap
 
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(36))  # 48 characters
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
+    # On the test database, whose permissions are synced already (tests/scratch_db.py).
     prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config[
-        "SQLALCHEMY_DATABASE_URI"])
+        "SQLALCHEMY_DATABASE_URI"], FAB_UPDATE_PERMS=False)
     assert prod.config["SECRET_KEY"] == __import__("os").environ["SECRET_KEY"]
     assert prod.config["SESSION_COOKIE_SECURE"]
     assert prod.test_client().get("/health").json == {"status": "ok", "database": "ok"}

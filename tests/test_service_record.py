@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import chinese_calendar
 import pytest
@@ -25,13 +26,15 @@ from app.clock import FrozenClock
 from app.models import Complaint, Revisit, ServiceRecord, WorkflowHistory
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
 from app.workflows.registry import registered
-from tests.conftest import csrf_token
-from tests.test_printing import assert_every_character_has_a_glyph, embedded_families
+from tests.helpers import (FONT, assert_every_character_has_a_glyph, csrf_token,
+                           embedded_families, history_names, pdf_text, transition)
 
 API = "/api/v1/service_record/"
 VIEW = "/servicerecordview"
 REFUSED = {400, 403, 404}
 WEDNESDAY = datetime(2026, 6, 10, 10, 0)  # an ordinary working Wednesday
+
+take = partial(transition, base=API)
 
 
 class Clock:
@@ -63,16 +66,9 @@ def clock():
 
 
 @pytest.fixture
-def seeded(app, db_session, clock):
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.deadlines import seed_policies
-
-    seed_policies(db_session)
-    seed_settings(db_session)
-    seed_calendar(db_session, regions=("mainland",), years=[2026])
-    db_session.commit()
-    return db_session
+def seeded(clock, seeded):
+    """tests/conftest.py's reference data, seeded with the clock already frozen."""
+    return seeded
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -85,14 +81,6 @@ def register(api, world, **extra) -> int:
     response = api.post(API, json=payload)
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.json["id"]
-
-
-def take(api, pk, name, data=None, comment=None, expect=200):
-    version = api.get(f"{API}{pk}").json["result"]["version"]
-    response = api.post(f"{API}{pk}/transition/{name}",
-                        json={"version": version, "data": data or {}, "comment": comment})
-    assert response.status_code == expect, (name, response.get_data(as_text=True))
-    return response
 
 
 def stamp(when: datetime) -> str:
@@ -118,12 +106,6 @@ def complaint_data(clock) -> dict:
             "event_place": "Lobby of Block A1", "subject": "Security guard on duty",
             "matter": "staff", "customer_request": "An apology from the guard",
             "agreed_reply_at": stamp(clock.now + timedelta(hours=4))}
-
-
-def history_names(session, pk: int) -> list[str]:
-    return list(session.scalars(select(WorkflowHistory.transition).where(
-        WorkflowHistory.doc_type == "service_record", WorkflowHistory.doc_id == pk)
-        .order_by(WorkflowHistory.id)))
 
 
 def timers(session, pk: int) -> dict[str, DeadlineTimer]:
@@ -168,7 +150,7 @@ def test_every_transition_of_the_register_is_walked(app, world, api_as, seeded, 
     assert record.department_id == world.eng_a
     assert record.plan_submitted_by_id == world.user_head_a
     assert record.handled_by_id == world.user_tech_a
-    assert history_names(session, pk) == ["create", "dispatch", "redispatch", "submit_plan",
+    assert history_names(session, "service_record", pk) == ["create", "dispatch", "redispatch", "submit_plan",
                                           "tell_customer", "urge", "handle", "close"]
 
     # Answered at once by the front desk (R-CS-3: only what the agent cannot answer goes on).
@@ -299,7 +281,7 @@ def test_registration_numbers_fills_and_checks(app, world, api_as, seeded, clock
     assert record.received_by_id == world.user_agent_a
     assert record.registering_department_id == world.cs_a
     assert (record.contact_name, record.contact_phone) == ("Resident A", "13812345678")
-    assert history_names(seeded, first) == ["create"]
+    assert history_names(seeded, "service_record", first) == ["create"]
 
     def refused(**payload):
         body = {"kind": "service_request", "source": "phone", "estate": world.estate_a,
@@ -743,7 +725,7 @@ def test_scope_api_get_put_delete(app, world, api_as, seeded, rows):
     assert snapshot(seeded, pk) == before
     # Moving one's own entry to office B: the estate is not editable at all.
     mine = rows["a"]
-    from tests.conftest import put_versioned
+    from tests.helpers import put_versioned
 
     moved = put_versioned(api, f"{API}{mine}", {"estate": world.estate_b})
     assert moved.status_code in (400, 422)  # an unknown field for this API
@@ -819,11 +801,12 @@ def titles_catalog(app, tmp_path, monkeypatch):
     clear_catalogs()
 
 
-def pdf_text(pdf: bytes) -> tuple[str, int, tuple[int, int]]:
-    reader = PdfReader(io.BytesIO(pdf))
-    box = reader.pages[0].mediabox
+def printed(pdf: bytes) -> tuple[str, int, tuple[int, int]]:
+    """The text of every page, the number of pages, the first page's size in mm."""
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     size = (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72))
-    return "".join(p.extract_text() or "" for p in reader.pages), len(reader.pages), size
+    pages = pdf_text(pdf)
+    return "".join(pages), len(pages), size
 
 
 @pytest.mark.parametrize("form_key", ["service_register", "liaison_slip"])
@@ -843,11 +826,10 @@ def test_both_forms_print_both_languages(app, world, api_as, as_user, seeded, cl
         f"{VIEW}/print/{pk}?form={form_key}&lang={lang}&second={second}")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/pdf"
-    text, pages, size = pdf_text(response.data)
+    text, pages, size = printed(response.data)
     assert pages == 1 and size == (210, 297)
     # One font family per script, named explicitly, and no character without a glyph.
-    fonts = {"zh_Hans": "Noto-Sans-CJK-SC", "zh_Hant": "Noto-Sans-CJK-TC"}
-    assert embedded_families(response.data) == {fonts[c] for c in (lang, second) if c in fonts}
+    assert embedded_families(response.data) == {FONT[c] for c in (lang, second) if c in FONT}
     assert_every_character_has_a_glyph(response.data)
     for code in (lang, second):
         for label in LABELS[code]:

@@ -1,5 +1,5 @@
 """The app starts, the login page shows, and every role's demo user reaches the home page."""
-from tests.conftest import login
+from tests.helpers import login
 
 
 def test_login_page_renders(client):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from app.models import WorkflowHistory, WorkOrder
 from app.security.actor import Actor
 from app.workflows import engine
-from tests.conftest import csrf_token
-from tests.test_work_orders import register, seeded  # noqa: F401 - fixture
+from tests.helpers import csrf_token
+from tests.test_work_orders import register
 
 
-def test_the_engine_never_commits(app, world, api_as, seeded):  # noqa: F811
+def test_the_engine_never_commits(app, world, api_as, seeded):
     pk = register(api_as("agent_a"), world)
     session = app.appbuilder.session
     order = session.get(WorkOrder, pk)
@@ -23,7 +23,7 @@ def test_the_engine_never_commits(app, world, api_as, seeded):  # noqa: F811
                                                     transition="cancel").count() == 0
 
 
-def test_a_batch_step_is_all_or_nothing(app, world, api_as, as_user, seeded):  # noqa: F811
+def test_a_batch_step_is_all_or_nothing(app, world, api_as, as_user, seeded):
     agent = api_as("agent_a")
     first, second = register(agent, world), register(agent, world)
     supervisor = as_user("supervisor_a")
@@ -39,7 +39,7 @@ def test_a_batch_step_is_all_or_nothing(app, world, api_as, as_user, seeded):  #
     assert {session.get(WorkOrder, pk).state for pk in (first, second)} == {"registered"}
 
 
-def test_a_request_commits_what_it_did(app, world, api_as, seeded):  # noqa: F811
+def test_a_request_commits_what_it_did(app, world, api_as, seeded):
     agent = api_as("agent_a")
     pk = register(agent, world)
     response = agent.post(f"/api/v1/work_order/{pk}/transition/cancel",

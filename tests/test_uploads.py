@@ -17,9 +17,8 @@ from app.models import CompensationEvidence, WorkOrder, WorkOrderPhoto
 from app.uploads import (JPEG, PDF, PNG as PNG_TYPE, SANDBOX, WEBP, UploadRefused,
                          content_disposition, download_response, read_uploads,
                          safe_filename, sniff)
-from tests.conftest import csrf_token
-from tests.test_compensation import API, PNG, VIEW, new_claim, pdf_bytes, version_of
-from tests.test_compensation import seeded  # noqa: F401 - fixture (usefixtures)
+from tests.helpers import PNG, csrf_token, pdf_bytes, version_of
+from tests.test_compensation import API, VIEW, new_claim
 
 IMAGES = (JPEG, PNG_TYPE, WEBP)
 EVIDENCE = (*IMAGES, PDF)
@@ -265,7 +264,7 @@ def test_evidence_download_is_sandboxed_and_safely_named(app, world, api_as, as_
 
     def post(name: str, data: bytes):
         body, content_type = browser_multipart(
-            {"kind": "evidence", "version": str(version_of(agent, pk))},
+            {"kind": "evidence", "version": str(version_of(agent, f"{API}{pk}"))},
             {"files": (name, data, "application/octet-stream")})
         return agent.post(f"{API}{pk}/evidence", data=body, content_type=content_type)
 
@@ -296,7 +295,7 @@ def test_a_pdf_is_saved_not_shown(app, world, api_as, as_user):
     agent = api_as("agent_a")
     pk = new_claim(app, api_as, world)
     body, content_type = browser_multipart(
-        {"kind": "evidence", "version": str(version_of(agent, pk))},
+        {"kind": "evidence", "version": str(version_of(agent, f"{API}{pk}"))},
         {"files": ("报价单", pdf_bytes(), "application/pdf")})
     added = agent.post(f"{API}{pk}/evidence", data=body, content_type=content_type)
     assert added.status_code == 201, added.get_data(as_text=True)

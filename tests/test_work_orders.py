@@ -6,31 +6,20 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models import (Notification, RectificationNotice, Revisit, WorkflowHistory,
-                        WorkOrder, WorkOrderPhoto)
+from app.models import (Notification, RectificationNotice, Revisit, WorkOrder,
+                        WorkOrderPhoto)
 from app.models.base import local_now
 from app.workflows.registry import registered
-from tests.conftest import csrf_token
+from tests.helpers import PNG, csrf_token, history_names, transition
 
 API = "/api/v1/work_order/"
 
-
-@pytest.fixture
-def seeded(app, db_session):
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.deadlines import seed_policies
-
-    seed_policies(db_session)
-    seed_settings(db_session)
-    year = local_now().year
-    seed_calendar(db_session, regions=("mainland",), years=[year, year + 1])
-    db_session.commit()
-    return db_session
+take = partial(transition, base=API)  # the `seeded` fixture is tests/conftest.py's
 
 
 def register(api, world, **extra):
@@ -43,22 +32,8 @@ def register(api, world, **extra):
     return response.json["id"]
 
 
-def take(api, pk, name, data=None, comment=None, expect=200):
-    version = api.get(f"{API}{pk}").json["result"]["version"]
-    response = api.post(f"{API}{pk}/transition/{name}",
-                        json={"version": version, "data": data or {}, "comment": comment})
-    assert response.status_code == expect, (name, response.get_data(as_text=True))
-    return response
-
-
 def future(minutes: int = 120) -> str:
     return (local_now() + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
-
-
-def history_names(session, doc_type: str, doc_id: int) -> list[str]:
-    return list(session.scalars(select(WorkflowHistory.transition).where(
-        WorkflowHistory.doc_type == doc_type, WorkflowHistory.doc_id == doc_id)
-        .order_by(WorkflowHistory.id)))
 
 
 def walk_to(api_as, world, pk, upto: str) -> None:
@@ -313,10 +288,6 @@ def test_emergency_arms_the_on_site_deadline(app, world, api_as, seeded):
     walk_to(api_as, world, pk, "arrive")
     assert seeded.get(DeadlineTimer, timer_id).status == "met"
 
-
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
-       b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
-       b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def _form(world, **extra):

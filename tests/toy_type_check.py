@@ -4,17 +4,23 @@ queue rows, a seeded deadline policy, a printable form and row scope.
 
 Run in its own process by tests/test_registry.py (its model must not join the main test
 session's metadata): `python -m tests.toy_type_check` with DATABASE_URL naming an empty
-database. Exits non-zero on the first failed check.
+SQLite database, or, with TOY_TEMPLATE naming the test run's template database file and
+TOY_WORLD its tests/world.py ids (JSON), a new file to copy that template into: migrated,
+permissions synced and the organisation in it, as after a release before the toy type
+existed. Exits non-zero on the first failed check.
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 from datetime import timedelta
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Integer, String, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import relationship
 
 from app.models.base import DocumentMixin, TimestampMixin
@@ -108,18 +114,22 @@ def main() -> None:
     from app.workflows.calendar import seed_calendar
     from app.workflows.deadlines import seed_policies
     from app.workflows.queues import DEPARTMENT, queue
-    from tests.world import PASSWORD, build_world
+    from tests.world import PASSWORD, World, build_world
 
     url = os.environ["DATABASE_URL"]
-    bootstrap = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    template = os.environ.get("TOY_TEMPLATE")
+    if template:
+        shutil.copyfile(template, make_url(url).database)
+    bootstrap = create_app("test", SQLALCHEMY_DATABASE_URI=url, FAB_UPDATE_PERMS=False)
     with bootstrap.app_context():
         upgrade()
         ToyPermit.__table__.create(db.engine)  # the toy's own table, beside the migrations
         db.engine.dispose()
+    # Syncs FAB's permissions: the toy's views are new.
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         sync_roles()
-        world = build_world()
+        world = World(ids=json.loads(os.environ["TOY_WORLD"])) if template else build_world()
         session = app.appbuilder.session
         added = seed_policies(session)
         seed_calendar(session, regions=("mainland",), years=[local_now().year,
@@ -164,7 +174,7 @@ def main() -> None:
                          local_now() + timedelta(minutes=1))
         check(any(r.doc_type == "toy_permit" and r.doc.id == pk for r in rows), "queue row")
 
-    from tests.conftest import login
+    from tests.helpers import login
 
     page = app.test_client()
     check(login(page, "agent_a").status_code == 302, "agent signs in")
