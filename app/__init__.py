@@ -52,7 +52,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from app.i18n import duration_label, select_locale, use_wtforms_catalog
     from app.security import api_csrf, sessions
     from app.security.input_guard import install as install_input_guard
-    from app.security.manager import schema_ready
+    from app.security.manager import forget_request_answers, schema_ready
     from app.security.names import install as install_names
     from app.security.passwords import validate_password
     from app.views import register_views
@@ -118,6 +118,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     def _locale_context():
         return {"current_locale": str(get_locale() or "en")}
 
+    app.before_request(forget_request_answers)
     app.before_request(use_wtforms_catalog)
     app.jinja_env.filters["duration"] = duration_label
 

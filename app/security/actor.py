@@ -10,17 +10,37 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_request_context
+from flask_appbuilder.security.sqla.models import (
+    Permission,
+    PermissionView,
+    ViewMenu,
+    assoc_permissionview_role,
+)
+from sqlalchemy import select
 
 from app.security import permissions as P
 from app.security.scope import SYSTEM_SCOPE, Scope, current_scope, scope_for_user
 
 
 def permissions_of(user: Any) -> frozenset[P.Perm]:
-    """Every (permission, resource) pair a user holds through their roles."""
-    return frozenset((pv.permission.name, pv.view_menu.name)
-                     for role in getattr(user, "roles", []) or []
-                     for pv in role.permissions
-                     if pv.permission is not None and pv.view_menu is not None)
+    """Every (permission, resource) pair a user holds through their roles.
+
+    One query, read without autoflush: an actor is often built while the document it acts
+    on is half made, and walking each role's permissions (hundreds for an admin) would
+    load them one relationship at a time."""
+    role_ids = [role.id for role in getattr(user, "roles", []) or []]
+    if not role_ids:
+        return frozenset()
+    session = current_app.appbuilder.session
+    query = (select(Permission.name, ViewMenu.name)
+             .select_from(PermissionView)
+             .join(Permission, PermissionView.permission_id == Permission.id)
+             .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
+             .join(assoc_permissionview_role,
+                   assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+             .where(assoc_permissionview_role.c.role_id.in_(role_ids)))
+    with session.no_autoflush:
+        return frozenset((perm, view) for perm, view in session.execute(query))
 
 
 @dataclass(frozen=True)

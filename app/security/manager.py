@@ -94,6 +94,18 @@ class SecurityApi(FabSecurityApi):
         return self.response(200, message=_("Signed out."))
 
 
+# What the access checks remember during one request (row scope, public permissions, view
+# access). Flask's `g` belongs to the application context, which a request shares with an
+# enclosing one (a CLI command, a test): forgotten when each request starts.
+REQUEST_ANSWERS = ("_row_scope", "_public_permissions", "_view_access")
+
+
+def forget_request_answers() -> None:
+    """before_request: start every request with no remembered access answers."""
+    for name in REQUEST_ANSWERS:
+        g.pop(name, None)
+
+
 class SecurityManager(FabSecurityManager):
     """Database sign-in with throttling per account and client address (see throttle),
     rate-limited sign-in for the form and the API alike, and revocable credentials."""
@@ -104,6 +116,30 @@ class SecurityManager(FabSecurityManager):
         # database); FAB only adds its built-in roles once the tables exist.
         if schema_ready(self.session.get_bind(mapper=None, clause=None)):
             BaseSecurityManager.create_db(self)
+
+    def is_item_public(self, permission_name: str, view_name: str) -> bool:
+        """FAB asks this before every protected call; the public role's permissions are
+        read once per request instead of once per check."""
+        if not has_request_context():
+            return super().is_item_public(permission_name, view_name)
+        public = g.get("_public_permissions")
+        if public is None:
+            public = frozenset((pv.permission.name, pv.view_menu.name)
+                               for pv in self.get_public_permissions()
+                               if pv.permission is not None and pv.view_menu is not None)
+            g._public_permissions = public
+        return (permission_name, view_name) in public
+
+    def _has_view_access(self, user: object, permission_name: str, view_name: str) -> bool:
+        """Answered once per request for each (user, permission, view): a page asks the
+        same question for every menu entry, button and row action."""
+        if not has_request_context():
+            return super()._has_view_access(user, permission_name, view_name)
+        answers = g.setdefault("_view_access", {})
+        key = (getattr(user, "id", None), permission_name, view_name)
+        if key not in answers:
+            answers[key] = super()._has_view_access(user, permission_name, view_name)
+        return answers[key]
 
     def register_views(self) -> None:
         super().register_views()
