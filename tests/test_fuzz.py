@@ -318,3 +318,15 @@ def test_no_list_fails_on_unknown_sort_or_page_arguments(app: Flask, as_user: An
                       f"page_{name}={HUGE}", f"psize_{name}=-1", f"_flt_0_id={HUGE}"):
             response = client.get(f"{view.route_base}/list/?{query}")
             assert response.status_code < 500, f"{view.route_base} {query}"
+
+
+def test_a_query_argument_the_decoder_cannot_read_is_refused(api_as: Any, world: Any) -> None:
+    """Found by the fuzzer: `q=1.1e+64` made the Rison decoder raise a ValueError that FAB
+    does not catch (a 500 on every show and list endpoint)."""
+    client = api_as("admin")
+    for url in (f"/api/v1/unit/{world.unit_a}?q=1.1e%2B64", "/api/v1/unit/?q=1.1e%2B64",
+                "/api/v1/survey/?q=(page:1e)"):
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.get_data(as_text=True))
+        assert response.json["message"]
+    assert client.get("/api/v1/unit/?q=(page:0,page_size:5)").status_code == 200

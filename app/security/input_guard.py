@@ -15,6 +15,7 @@ Before any view runs (`guard_request`, a before_request hook):
   JSON body as form data;
 * a JSON body that does not parse, or is not an object on POST, PUT or PATCH (every
   endpoint of this product expects one): 400;
+* a REST `q` argument the Rison decoder cannot read, whatever it raises: 400;
 * a list sorted by a column the list does not offer (`_oc_<View>=nonsense`; FAB builds
   `ORDER BY` from any name or attribute it is given): 400.
 
@@ -34,6 +35,7 @@ import logging
 import re
 from typing import Any
 
+import prison
 from flask import (
     Flask,
     Response,
@@ -171,6 +173,19 @@ def _order_columns(view_name: str) -> list[str] | None:
     return None
 
 
+def check_query_argument() -> None:
+    """The REST API's `q` (Rison): FAB answers 400 for most malformed values, but the
+    decoder raises other errors for some (`1.1e+64`: a float it cannot read), which FAB
+    does not catch."""
+    value = request.args.get("q")
+    if value is None or not request.path.startswith("/api/"):
+        return
+    try:
+        prison.loads(value)
+    except Exception:  # noqa: BLE001 - whatever the decoder raises, the argument is bad
+        raise Refusal(400, _("The query argument is not valid.")) from None
+
+
 def check_order_args() -> None:
     """Pages only: the REST API checks its own `order_column` (400)."""
     if request.path.startswith("/api/"):
@@ -191,6 +206,7 @@ def guard_request() -> Response | None:
         check_fields()
         check_json_body()
         check_order_args()
+        check_query_argument()
     except Refusal as refusal:
         return refuse(refusal)
     return None
