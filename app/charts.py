@@ -4,7 +4,7 @@ rate"); labels are whatever the caller translated."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -98,3 +98,26 @@ def line_chart(points: Iterable[tuple[str, Decimal | None]], *, title: str = "",
                      f"{escape(label)}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+CHARTS = ("items", "estates", "trend", "offices")
+
+
+def report_charts(report: Mapping[str, Any],
+                  titles: Mapping[str, str] | None = None) -> dict[str, Markup]:
+    """A survey report's four charts (R-SV-7) from `report_of`'s values: item rates,
+    estates, the trend and the offices compared, each against the qualified threshold.
+    The page passes translated titles drawn into the SVG; the printed report prints its
+    bilingual headings itself and passes none. Same markup on the page and in the PDF."""
+    titles = titles or {}
+    target = report["threshold"]
+    return {
+        "items": bar_chart(report["items"], target=target, title=titles.get("items", ""),
+                           chart_id="chart-items"),
+        "estates": bar_chart(report["estates"], target=target,
+                             title=titles.get("estates", ""), chart_id="chart-estates"),
+        "trend": line_chart(report["trend"], target=target, title=titles.get("trend", ""),
+                            chart_id="chart-trend"),
+        "offices": bar_chart(report["offices"], target=target,
+                             title=titles.get("offices", ""), chart_id="chart-offices"),
+    }

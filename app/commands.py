@@ -12,6 +12,7 @@ from app.security.permissions import ROLE_ADMIN
 from app.security.roles import role_permissions, transition_permissions
 from app.workflows.calendar import calendar_cli
 from app.workflows.sla_commands import sla_cli
+from app.workflows.survey_follow_up import surveys_cli
 
 roles_cli = AppGroup("roles", help="Built-in roles and their permissions.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product.")
@@ -69,6 +70,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(calendar_cli)
     app.cli.add_command(sla_cli)
+    app.cli.add_command(surveys_cli)
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

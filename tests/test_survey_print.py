@@ -64,6 +64,18 @@ NEW_LABELS = {
         "問卷回收截止後，此處列印各項滿意率。"),
     "Per estate": ("各小区", "各屋苑"),
     "Prepared by": ("制表人", "製表人"),
+    # The report (R-SV-7), as in /tmp/i18n_c.tsv.
+    "Customer satisfaction survey report": ("顾客满意度调查报告", "顧客滿意度調查報告"),
+    "Process": ("调查过程", "調查過程"),
+    "Scored at": ("统计完成时间", "統計完成時間"),
+    "Questionnaires per estate": ("各小区问卷发放与回收", "各屋苑問卷發放與回收"),
+    "Results per estate, office, branch and company": (
+        "各小区、管理处、分公司及公司满意率", "各屋苑、管理處、分公司及公司滿意率"),
+    "Surveys": ("调查次数", "調查次數"),
+    "Residents' comments": ("业户意见", "業戶意見"),
+    "Comments received": ("收到意见", "收到意見"),
+    "First comments printed": ("本报告列出前几条", "本報告列出前幾條"),
+    "Analysis and improvements": ("分析与改进措施", "分析與改進措施"),
 }
 # The answer scale of R-SV-5, as printed on every questionnaire.
 SCALE = {"zh_Hans": ["非常满意", "满意", "基本满意", "不满意", "非常不满意", "未作答"],
@@ -208,8 +220,9 @@ def test_both_forms_are_declared_with_the_survey_type(app):
     assert (questionnaire.doc_type, statistics.doc_type) == ("survey", "survey")
     assert questionnaire.endpoint == statistics.endpoint == "SurveyView.show"
     assert "R-SV-3" in questionnaire.rules and "R-SV-5" in statistics.rules
-    assert [k for k, f in FORMS.items() if f.doc_type == "survey"] == [
-        "survey_questionnaires", "survey_statistics"]
+    declared = [k for k, f in FORMS.items() if f.doc_type == "survey"]
+    assert {"survey_questionnaires", "survey_statistics", "survey_report"} <= set(declared)
+    assert "R-SV-7" in get_form("survey_report").rules
 
 
 # --- the questionnaire ------------------------------------------------------------------------
@@ -435,3 +448,81 @@ def test_statistics_of_several_estates_have_a_section_each(world, api_as, seeded
         per_estate.index("EstateA233100.00%30.00%否/No")
     assert per_estate.count("供电") == 2  # an item table per estate
     assert "小区/EstateEstateA、EstateA2" in text  # the header names every estate
+
+
+# --- the report (R-SV-7) -----------------------------------------------------------------------
+
+def test_report_of_a_published_survey(world, api_as, as_user, seeded, catalog):
+    """Purpose, process dates, counts per estate, item and overall rates against the
+    threshold, the roll-ups, trend and comparison with their charts drawn as SVG, the
+    comments (counted, a bounded list), analysis and improvements; every glyph printed."""
+    from app.workflows import survey as survey_workflow
+
+    pk = walk(api_as, world, seeded, "collecting")
+    forms = seeded.scalars(select(SurveyForm).where(SurveyForm.survey_id == pk)
+                           .order_by(SurveyForm.unit_id)).all()
+    keys = [item["key"] for item in DEFAULT_ITEMS]
+    record_answers(forms[0], {**dict.fromkeys(keys, "satisfied"), "water": "unsatisfied"},
+                   channel="paper", session=seeded, actor=Actor.system(), now=local_now(),
+                   feedback="电梯维修太慢")
+    record_answers(forms[1], {**dict.fromkeys(keys, "very_satisfied"), "repair": "no_answer"},
+                   channel="online", session=seeded, actor=None, now=local_now(),
+                   feedback="保安很好")
+    seeded.commit()
+    supervisor = api_as("supervisor_a")
+    take(supervisor, pk, "close_collection")
+    page = as_user("supervisor_a").get(f"/surveyview/show/{pk}").get_data(as_text=True)
+    assert 'id="survey-print-report"' not in page  # the report is printed once published
+    take(supervisor, pk, "publish", {"analysis": "水压不足", "improvements": "更换加压泵"})
+    page = as_user("supervisor_a").get(f"/surveyview/show/{pk}?_l_=zh_Hans").get_data(
+        as_text=True)
+    link = page.split('id="survey-print-report"')[1].split('href="')[1].split('"')[0]
+    assert "form=survey_report" in link and "lang=zh_Hans" in link and "second=en" in link
+    printed = as_user("supervisor_a").get(link.replace("&amp;", "&"))
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+
+    pdf = fetch(supervisor, pk, "survey_report", "zh_Hans", "en")
+    text = flat("".join(pdf_text(pdf)))
+    survey = seeded.get(Survey, pk)
+    for label in ("顾客满意度调查报告", "Customersatisfactionsurveyreport", "调查过程",
+                  "各小区问卷发放与回收", "有效问卷", "综合满意率", "分析与改进措施",
+                  "各小区、管理处、分公司及公司满意率", "业户意见"):
+        assert label in text, label
+    assert flat(survey.purpose) in text
+    for stamp in (survey.approved_at, survey.forms_received_at, survey.distributed_at,
+                  survey.collection_closed_at, survey.scored_at):
+        assert stamp.strftime("%Y-%m-%d%H:%M") in text
+    assert "93.75%" in text and "50.00%" in text and "不合格" in text and "≥96%" in text
+    assert "93.8%" in text  # the trend chart's point: drawn from the SVG
+    assert text.count("TestBranch") >= 2  # the roll-up and the branches compared
+    assert "电梯维修太慢" in text and "保安很好" in text and "水压不足" in text
+    assert "收到意见/Commentsreceived:2" in text
+    assert_every_character_has_a_glyph(pdf)
+    html = survey_workflow.report_values(survey)["report_in"]("zh_Hans")["charts"]
+    assert all("<svg" in str(chart) for chart in html.values())
+
+    # At most REPORT_COMMENTS comments printed; the count says how many there were.
+    original = survey_workflow.REPORT_COMMENTS
+    survey_workflow.REPORT_COMMENTS = 1
+    try:
+        hant = fetch(supervisor, pk, "survey_report", "zh_Hant", "zh_Hans")
+    finally:
+        survey_workflow.REPORT_COMMENTS = original
+    assert_every_character_has_a_glyph(hant)  # the charts' labels in Traditional too
+    text = flat("".join(pdf_text(hant)))
+    assert "供水" in text and "93.8%" in text
+    assert "電梯維修太慢" in text and "保安很好" not in text
+    assert "收到意見/收到意见:2" in text and "本報告列出前幾條/本报告列出前几条:1" in text
+    for english in ENGLISH_LABELS:
+        rest = without_data(text).replace("TestBranch", "").replace(
+            "Satisfactionoftheresidentsof", "")  # the purpose, as typed: data
+        assert flat(english) not in rest, english
+
+
+def test_report_before_the_collection_closes_prints_no_rates(world, api_as, seeded, catalog):
+    """R-SV-10: before the close the report prints the plan and the counts, no rates."""
+    pk = walk(api_as, world, seeded, "collecting")
+    text = flat("".join(pdf_text(fetch(api_as("supervisor_a"), pk, "survey_report",
+                                       "zh_Hans", "en"))))
+    assert "问卷回收截止后，此处打印各项满意率。" in text and "0.00%" in text  # recovery 0 %
+    assert "综合满意率" not in text and "<svg" not in text

@@ -405,3 +405,96 @@ def test_home_page_figures_per_role(app, world, api_as, as_user, seeded):
     assert "Estate A" in satisfaction and "93.75 %" in satisfaction  # 1 of 2 water: 50 %
     assert "Estate B" not in satisfaction
     assert as_user("tech_a").get("/?_l_=zh_Hans").status_code == 200
+
+
+# --- roll-ups per office, branch and company; offices and branches compared (R-SV-5, 7) -----
+
+def closed_survey_of(side: str, world, api_as, seeded, answers_by_unit) -> int:
+    """An ISO survey of Estate A or B (both units sampled), answered and scored."""
+    supervisor = api_as(f"supervisor_{side}")
+    response = supervisor.post(API, json={
+        "title": f"2026 survey {side}", "kind": "independent", "preset": "iso",
+        "office": world.ids[f"office_{side}"], "estates": [world.ids[f"estate_{side}"]],
+        "purpose": "Annual", "method": "questionnaire", "period_start": "2026-11-01",
+        "period_end": "2026-12-15", "questionnaire": questionnaire_id(seeded)})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    pk = response.json["id"]
+    take(supervisor, pk, "submit")
+    take(api_as(f"director_{side}"), pk, "review")
+    take(api_as("deputy"), pk, "approve")
+    take(supervisor, pk, "receive_forms")
+    take(supervisor, pk, "distribute")
+    forms = seeded.scalars(select(SurveyForm).where(SurveyForm.survey_id == pk)
+                           .order_by(SurveyForm.unit_id)).all()
+    for form, given in zip(forms, answers_by_unit, strict=True):
+        record_answers(form, given, channel="paper", session=seeded, actor=Actor.system(),
+                       now=local_now())
+    seeded.commit()
+    take(supervisor, pk, "close_collection")
+    seeded.expire_all()
+    return pk
+
+
+def test_results_roll_up_per_office_branch_and_company_over_raw_answers(world, api_as,
+                                                                         as_user, seeded):
+    """R-SV-5 per level: Office A water 1 of 2 (overall 15/16 = 93.75 %); Office B water
+    0 of 1 and one unanswered (overall 7/8 = 87.5 %). The branch and the company pool the
+    raw answers: water 1 of 3, overall (7 + 1/3) / 8 = 91.67 %, not the mean of the two
+    offices' rates (90.63 %)."""
+    pk_a = closed_survey_of("a", world, api_as, seeded, [
+        answers("satisfied", water="unsatisfied"), answers("very_satisfied")])
+    pk_b = closed_survey_of("b", world, api_as, seeded, [
+        answers("satisfied", water="unsatisfied"), answers("satisfied", water="no_answer")])
+    survey_b = seeded.get(Survey, pk_b)
+    rollups = survey_b.results["rollups"]
+    assert Decimal(rollups["office"]["overall"]) == Decimal("0.875")
+    assert rollups["office"]["name"] == "Office B" and rollups["office"]["surveys"] == 1
+    branch = rollups["branch"]
+    assert (branch["name"], branch["surveys"], branch["questionnaires"]) == ("Test Branch", 2, 4)
+    water = next(i for i in branch["items"] if i["key"] == "water")
+    assert (water["satisfied"], water["unsatisfied"], water["no_answer"]) == (1, 2, 1)
+    assert Decimal(branch["overall"]).quantize(Decimal("0.000001")) == Decimal("0.916667")
+    assert branch["qualified"] is False
+    assert rollups["company"]["name"] == "Test Property Co"
+    assert rollups["company"]["overall"] == branch["overall"]
+    # Office A's survey closed first: then its branch was Office A alone.
+    survey_a = seeded.get(Survey, pk_a)
+    assert survey_a.results["rollups"]["branch"]["surveys"] == 1
+    assert Decimal(survey_a.results["rollups"]["branch"]["overall"]) == Decimal("0.9375")
+
+    page = as_user("supervisor_b").get(f"/surveyview/show/{pk_b}?_l_=zh_Hans").get_data(
+        as_text=True)
+    levels = page.split('id="survey-levels"')[1].split("</table>")[0]
+    assert '<td data-level="estate">87.50 %' in levels
+    assert '<td data-level="office">87.50 %' in levels
+    assert '<td data-level="branch">91.67 %' in levels
+    assert '<td data-level="company">91.67 %' in levels
+    # Compared this year, live: the latest scored survey of each office, and each branch.
+    offices = page.split('id="survey-compare-offices"')[1].split("</table>")[0]
+    assert "Office A" in offices and "93.75 %" in offices and "87.50 %" in offices
+    assert survey_a.number in offices and survey_b.number in offices
+    branches = page.split('id="survey-compare-branches"')[1].split("</table>")[0]
+    assert "Test Branch" in branches and "91.67 %" in branches and "90.63" not in branches
+    # Office A's page compares with Office B's survey, closed later, too.
+    page_a = as_user("supervisor_a").get(f"/surveyview/show/{pk_a}").get_data(as_text=True)
+    assert "91.67 %" in page_a.split('id="survey-compare-branches"')[1].split("</table>")[0]
+
+
+def test_the_comparison_takes_the_latest_survey_of_the_year_only(world, api_as, seeded):
+    """A survey of another year is not compared; of two in a year, the later one."""
+    from app.workflows.survey import report_of
+
+    first = closed_survey_of("a", world, api_as, seeded, [
+        answers("unsatisfied"), answers("unsatisfied")])
+    second = closed_survey_of("a", world, api_as, seeded, [
+        answers("satisfied"), answers("satisfied")])
+    survey = seeded.get(Survey, first)
+    report = report_of(seeded, survey, "en")
+    assert [(r["number"], r["overall"]) for r in report["office_rows"]] == [
+        (seeded.get(Survey, second).number, Decimal(1))]
+    assert report["branch_rows"][0]["overall"] == Decimal(1)
+    survey.period_start = survey.period_start.replace(year=2025)
+    seeded.flush()
+    earlier = report_of(seeded, survey, "en")["office_rows"]  # 2025: itself, not 2026's
+    assert [(r["number"], r["overall"]) for r in earlier] == [(survey.number, Decimal(0))]
+    seeded.rollback()

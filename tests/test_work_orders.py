@@ -136,7 +136,15 @@ def test_every_transition_of_the_repair_workflows_is_walked(app, world, api_as, 
     revisit2_id, assignee2 = revisit2.id, revisit2.assignee_id
     step(api_as(_username(world, assignee2) or "director_a"), revisit2_id,
          "record", {"mode": "visit", "revisitee": "Resident A", "satisfaction": "satisfied",
-                    "repair_checked": True, "charge_verified": True}, doc="revisit")
+                    "repair_checked": True, "charge_verified": True,
+                    # A question answered later (R-RV-2): the revisit waits for the reply.
+                    "open_question": "When is the next water-tank cleaning?",
+                    "promised_reply_at": f"{completed4 + timedelta(days=9):%Y-%m-%d %H:%M}"},
+         doc="revisit")
+    assert session.get(Revisit, revisit2_id).state == "awaiting_reply"
+    step(api_as(_username(world, assignee2) or "director_a"), revisit2_id, "reply",
+         {"reply": "On the 15th; a notice will be posted."}, doc="revisit")
+    assert session.get(Revisit, revisit2_id).state == "done"
 
     repairs = ("work_order", "revisit", "rectification")
     declared = {(doc_type, t.name) for doc_type, wf in registered().items()

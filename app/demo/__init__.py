@@ -60,6 +60,7 @@ from app.demo.load import (
     _units_and_residents,
 )
 from app.demo.repairs import _demo_work_orders
+from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
 from app.demo.surveys import demo_surveys
 from app.models import (
@@ -94,6 +95,7 @@ def load_demo() -> list[str]:
         _demo_work_orders(load)
         _demo_desk(load)
         demo_surveys(load)
+        demo_revisits(load)
         session.commit()
     except Exception:
         session.rollback()

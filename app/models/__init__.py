@@ -19,6 +19,7 @@ from app.models.service_record import ServiceRecord
 from app.models.settings import Setting
 from app.models.staff import StaffProfile
 from app.models.survey import Questionnaire, Survey, SurveyEstate, SurveyForm
+from app.models.survey_follow_up import CorrectiveAction, OpenLetter  # noqa: F401
 from app.models.work_order import WorkOrder, WorkOrderPhoto
 from app.models.workflow import (
                                  DeadlinePolicy,

@@ -19,6 +19,14 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
                                     "R-WO-7"),
     "revisit.share.repair_lead": (Decimal("60"), _l("Revisit share: repair lead (%)"),
                                   "R-WO-7"),
+    "revisit.new_resident_days": (
+        Decimal("30"), _l("New residents who moved in this many days ago or less get a revisit"),
+        "R-RV-1"),
+    "revisit.routine_batch": (
+        Decimal("200"), _l("Routine revisits: most tasks made per schedule in one run"),
+        "R-RV-1"),
+    "revisit.processing_target": (
+        Decimal("100"), _l("Revisit processing rate target (%)"), "R-RV-4"),
     "complaint.collective.households": (
         Decimal("5"), _l("Collective complaint: households on the same matter"), "R-CP-4"),
     "complaint.collective.window_hours": (
@@ -48,6 +56,12 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
     "survey.year_check_day": (
         Decimal("15"), _l("Day of December by which every estate needs a survey of the year"),
         "R-SV-1"),
+    "survey.letter_unsatisfied_count": (
+        Decimal("5"), _l("Open letter: an item with this many unsatisfied answers or more is "
+                         "a concentrated issue"), "R-SV-8"),
+    "survey.raw_retention_years": (
+        Decimal("3"), _l("Raw survey questionnaires are kept this many years after the survey "
+                         "closes"), "R-SV-10"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),

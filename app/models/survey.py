@@ -130,6 +130,9 @@ class Survey(DocumentMixin, TimestampMixin, Model):
     reported_at = Column(DateTime, nullable=True)
     closed_at = Column(DateTime, nullable=True)
 
+    # The report's comparisons: the latest scored survey per office in a year (R-SV-7).
+    __table_args__ = (Index("ix_survey_state_period", "state", "period_start"),)
+
     @classmethod
     def scope_clause(cls, scope: "Scope"):
         return cls.office_id.in_(scope.office_ids) | cls.id.in_(

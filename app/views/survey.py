@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from wtforms.fields import SelectField
 
-from app.charts import bar_chart, line_chart
+from app import charts
 from app.models.base import local_now
 from app.models.survey import (
     METHODS,
@@ -42,8 +42,10 @@ from app.workflows.survey import (
     record_answers,
     recovery,
     report_of,
+    save_items,
 )
 from app.workflows.survey_export import workbook
+from app.workflows.survey_print import levels_of
 from app.workflows.survey_scoring import DigitsError, parse_digits, percent
 
 LABELS = {
@@ -200,11 +202,20 @@ class SurveyView(WorkflowModelView):
                 else None,
                 "survey_results": results, "item_labels": labels, "percent": percent,
                 "report": self._report(item, session, locale) if results else None,
+                "levels": levels_of(session, item) if results else [],
+                "can_print_report": item.state in REPORTED and self.appbuilder.sm.has_access(
+                    "can_print", P.SURVEY),
+                "report_languages": (locale, "zh_Hans" if locale == "en" else "en"),
                 "can_export": self.appbuilder.sm.has_access(P.EXPORT, P.SURVEY),
+                # The open letter and corrective actions follow the results (R-SV-8, R-SV-9).
+                "can_follow_up": results is not None and self.appbuilder.sm.has_access(
+                    P.READ, P.OPEN_LETTER),
                 "can_enter": item.state == "collecting"
                 and self.appbuilder.sm.has_access(*P.ENTER_ANSWERS),
                 "as_decimal": lambda v: Decimal(v) if v is not None else None}
 
+
+REPORTED = ("reported", "closed")  # the report is printed once published (R-SV-7)
 
 DIGIT_LABELS = (("1", N_("Very satisfied")), ("2", N_("Satisfied")),
                 ("3", N_("Fairly satisfied")), ("4", N_("Unsatisfied")),
@@ -224,20 +235,11 @@ def digits_message(problem: DigitsError, expected: int) -> str:
 
 
 def report_charts(report: dict[str, Any]) -> dict[str, Any]:
-    """The report's charts as SVG (page and PDF alike, R-SV-7)."""
-    target = report["threshold"]
-    return {
-        "items": bar_chart(report["items"], target=target, title=_("Satisfaction per item"),
-                           chart_id="chart-items"),
-        "estates": bar_chart(report["estates"], target=target,
-                             title=_("Overall satisfaction per estate"),
-                             chart_id="chart-estates"),
-        "trend": line_chart(report["trend"], target=target,
-                            title=_("Overall satisfaction over time"), chart_id="chart-trend"),
-        "offices": bar_chart(report["offices"], target=target,
-                             title=_("Management offices compared this year"),
-                             chart_id="chart-offices"),
-    }
+    """The report's charts as SVG with the page's titles (R-SV-7; the PDF draws the same)."""
+    return charts.report_charts(report, {
+        "items": _("Satisfaction per item"), "estates": _("Overall satisfaction per estate"),
+        "trend": _("Overall satisfaction over time"),
+        "offices": _("Management offices compared this year")})
 
 
 class SurveyApi(WorkflowRestApi):
@@ -281,18 +283,82 @@ class SurveyFormView(ScopedModelView):
 
 
 class QuestionnaireView(ScopedModelView):
-    """Questionnaires (R-SV-6): the items residents rate, in three languages."""
+    """Questionnaires (R-SV-6): the items residents rate, in three languages. The items
+    are edited on a page of their own, a row per item (no JSON typing); each save is a
+    new version, and running surveys keep the copy they were approved with."""
 
     datamodel = scoped(Questionnaire)
     class_permission_name = P.QUESTIONNAIRE
+    show_template = "survey/questionnaire_show.html"
     list_columns = ["name", "version", "updated_at"]
-    show_columns = ["name", "version", "items", "updated_at"]
+    show_columns = ["name", "version", "updated_at"]
     add_columns = edit_columns = ["name"]
     label_columns = {"name": _l("Name"), "version": _l("Version"), "items": _l("Items"),
                      "updated_at": _l("Last changed")}
     list_title = show_title = add_title = edit_title = _l("Questionnaires")
 
+    def __init__(self, **kwargs: Any) -> None:
+        self.method_permission_name = {**self.method_permission_name, "items": "edit"}
+        super().__init__(**kwargs)
+
     def pre_update(self, item: Questionnaire) -> None:
         """Every change is a new version; running surveys keep the items they started with."""
         super().pre_update(item)
         item.version = (item.version or 0) + 1
+
+    def _questionnaire(self, pk: Any) -> Questionnaire:
+        item = self.datamodel.get(int(pk), self._base_filters) if str(pk).isdigit() else None
+        if item is None:
+            abort(404)
+        return item
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """FAB's detail page, with the items as a table and the way to edit them."""
+        item = self._questionnaire(pk)
+        widgets = self._show(item.id)
+        locale = str(get_locale() or "en")
+        return self.render_template(
+            self.show_template, pk=item.id, title=self.show_title, widgets=widgets,
+            related_views=self._related_views, questionnaire=item, locale=locale,
+            can_edit=self.appbuilder.sm.has_access("can_edit", P.QUESTIONNAIRE),
+            view_name=self.__class__.__name__)
+
+    @expose("/items/<pk>", methods=["GET", "POST"])
+    @has_access
+    def items(self, pk):
+        """The item editor: one row per item with its key, its labels in the three
+        languages and its order; rows are added, removed and moved up or down. Errors are
+        shown at the field, with what was typed kept."""
+        item = self._questionnaire(pk)
+        rows = [dict(i) for i in item.items or []]
+        errors: dict[str, str] = {}
+        message, status = None, 200
+        version = item.version
+        if request.method == "POST":
+            rows, version = posted_rows(request.form), request.form.get("version")
+            try:
+                save_items(self.datamodel.session, item, rows, version)
+            except WorkflowError as problem:
+                message, status, errors = problem.message, problem.status, dict(problem.errors)
+            else:
+                flash(_("Items saved: the questionnaire is now version %(version)d.",
+                        version=item.version), "success")
+                return redirect(url_for(f"{self.__class__.__name__}.show", pk=item.id))
+        body = self.render_template(
+            "survey/questionnaire_items.html", questionnaire=item, rows=rows,
+            errors=errors, message=message, version=version,
+            languages=(("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")),
+            view_name=self.__class__.__name__, title=_("Questionnaire items"))
+        return Response(body, status=status)
+
+
+def posted_rows(form: Any) -> list[dict[str, str]]:
+    """The item rows of the editor's form (`items-<n>-<field>`), in the order posted."""
+    indices = sorted({int(name.split("-")[1]) for name in form
+                      if name.startswith("items-") and name.count("-") == 2
+                      and name.split("-")[1].isdigit() and len(name.split("-")[1]) < 4})
+    return [{field: form.get(f"items-{n}-{field}", "")
+             for field in ("key", "zh_Hans", "zh_Hant", "en", "order", "remove")}
+            for n in indices]

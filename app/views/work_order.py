@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields import BooleanField, MultipleFileField, SelectField
 
-from app.models import RectificationNotice, Revisit, WorkOrder, WorkOrderPhoto
+from app.models import RectificationNotice, WorkOrder, WorkOrderPhoto
 from app.models.base import local_now
 from app.models.work_order import CATEGORIES, SOURCES
 from app.security import permissions as P
@@ -23,7 +23,7 @@ from app.uploads import IMAGE_TYPES, UploadRefused, download_response, read_uplo
 from app.views.widgets import datetime_field
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.engine import InvalidData
-from app.workflows.revisit import RECTIFICATION, REVISIT
+from app.workflows.revisit import RECTIFICATION
 from app.workflows.work_order import WORK_ORDER
 
 LABELS = {
@@ -159,27 +159,6 @@ def read_photos(files: list[Any]) -> list[WorkOrderPhoto]:
                            data=u.data, uploaded_at=local_now()) for u in uploads]
 
 
-class RevisitView(WorkflowModelView):
-    """Revisits created by completed repairs (R-WO-7) and, later, complaints (R-CP-7)."""
-
-    datamodel = documents(Revisit)
-    workflow = REVISIT
-    class_permission_name = P.REVISIT
-    exclude_route_methods = {"add", "edit", "delete"}  # created and changed by the engine
-    list_columns = ["number", "estate", "unit", "work_order", "assigned_role_label",
-                    "assignee", "due_at", "state_label"]
-    search_columns = ["number", "estate", "state", "assignee", "due_at", "work_order"]
-    show_columns = ["number", "state_label", "work_order", "estate", "unit",
-                    "assigned_role_label", "assignee", "due_at", "mode_label", "revisited_at",
-                    "revisitee", "repair_checked", "charge_verified", "satisfaction_label",
-                    "feedback", "suggestions", "problem"]
-    base_order = ("due_at", "asc")
-    formatters_columns = {"repair_checked": _yes_no, "charge_verified": _yes_no}
-    label_columns = LABELS
-    list_title = show_title = _l("Revisits")
-    document_label = _l("Revisit")
-
-
 class RectificationNoticeView(WorkflowModelView):
     """Written rectification notices to the technician, due within 24 hours (R-WO-7)."""
 
@@ -218,18 +197,6 @@ class WorkOrderApi(WorkflowRestApi):
     edit_columns = ["contact_name", "contact_phone", "location", "description"]
     search_columns = ["number", "estate", "state", "category", "emergency", "technician"]
     choice_columns = {"category": CATEGORIES, "source": SOURCES}
-
-
-class RevisitApi(WorkflowRestApi):
-    resource_name = "revisit"
-    datamodel = documents(Revisit)
-    workflow = REVISIT
-    class_permission_name = P.REVISIT
-    include_route_methods = {"get", "get_list", "info", "transitions", "transition",
-                             "history", "pdf"}
-    list_columns = show_columns = ["id", "number", "state", "version", "estate.id",
-                                   "work_order.id", "work_order.number", "assigned_role",
-                                   "assignee.id", "due_at", "satisfaction", "problem"]
 
 
 class RectificationNoticeApi(WorkflowRestApi):

@@ -1,6 +1,7 @@
 """The home page's figures, computed in SQL within the reader's scope: queue health for
 whoever works a department queue, the complaint KPIs of R-CP-8, satisfaction by estate with
-its trend (R-SV-5) and compensation totals for those who read them."""
+its trend (R-SV-5), the revisit processing rate (R-RV-4) and compensation totals for those
+who read them."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +21,7 @@ from app.models.workflow import DeadlineTimer
 from app.security import permissions as P
 from app.security.scope import Scope, apply_scope
 from app.workflows.complaint_report import Period, Row, complaint_statistics
+from app.workflows.revisit import ProcessingRate, month_of, processing_rate
 
 OPEN_CLAIM_STATES = ("under_review", "awaiting_approval")
 
@@ -105,6 +108,21 @@ def compensation_totals(session: Session, scope: Scope, today: date) -> Compensa
                               int(waiting_count))
 
 
+def revisit_processing(session: Session, scope: Scope, now: datetime) -> ProcessingRate:
+    """This month's revisit processing rate (R-RV-4) per office the reader sees, with the
+    link to the revisits it counts (due this month)."""
+    period = month_of(now)
+    return processing_rate(session, scope, period.start, period.end)
+
+
+def revisit_list_filter(rate: ProcessingRate) -> str:
+    """Query string of the revisit list showing the revisits a rate counts: due within
+    [start, end). FAB's "greater than" is strict, hence the second before the start."""
+    after = (rate.start - timedelta(seconds=1)).strftime("%Y-%m-%d %H:%M:%S")
+    before = rate.end.strftime("%Y-%m-%d %H:%M:%S")
+    return urlencode({"_flt_1_due_at": after, "_flt_2_due_at": before})
+
+
 def dashboard(session: Session, scope: Scope, now: datetime, can: Any) -> dict[str, Any]:
     """The sections the reader's permissions open (`can(permission)`), each computed in
     SQL over their scope."""
@@ -115,6 +133,9 @@ def dashboard(session: Session, scope: Scope, now: datetime, can: Any) -> dict[s
         figures["kpi_period"], figures["kpis"] = complaint_kpis(session, scope, now.date())
     if can((P.READ, P.SURVEY)):
         figures["satisfaction"] = satisfaction_by_estate(session, scope)
+    if can((P.READ, P.REVISIT)):
+        figures["revisits"] = revisit_processing(session, scope, now)
+        figures["revisit_filter"] = revisit_list_filter(figures["revisits"])
     if can((P.READ, P.COMPENSATION)):
         figures["compensation"] = compensation_totals(session, scope, now.date())
     return figures

@@ -16,22 +16,27 @@ The diagram on Administration → Workflow diagrams is drawn from the table belo
 """
 from __future__ import annotations
 
+import re
 import secrets
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from app.models.org import Building, Estate, Office, Unit
+from app.charts import report_charts
+from app.models.org import Branch as OrgBranch
+from app.models.org import Building, Company, Estate, Office, Unit
 from app.models.resident import Resident
 from app.models.settings import setting
 from app.models.survey import (
     DEFAULT_ITEMS,
+    METHODS,
+    SURVEY_KINDS,
     Questionnaire,
     Survey,
     SurveyEstate,
@@ -42,7 +47,7 @@ from app.models.workflow import DeadlinePolicy, DeadlineTimer, Notification
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.workflows import staffing
-from app.workflows.engine import InvalidData, WorkflowError
+from app.workflows.engine import InvalidData, StaleVersion, WorkflowError
 from app.workflows.registry import (
     N_,
     TO_DIRECTOR_AND_GM,
@@ -63,7 +68,13 @@ from app.workflows.survey_sampling import (
     new_seed,
     required_size,
 )
-from app.workflows.survey_scoring import ANSWERS, NO_ANSWER, SurveyResult, score
+from app.workflows.survey_scoring import (
+    ANSWERS,
+    NO_ANSWER,
+    SurveyResult,
+    percent,
+    score,
+)
 from app.workflows.table import Arm, Branch, Context, Field, Transition, Workflow
 
 STATES = {
@@ -217,27 +228,103 @@ def recovery(session: Session, survey: Survey) -> dict[str, Any]:
             "reached": rate is not None and rate * 100 >= target}
 
 
+def _summary(result: SurveyResult, threshold: Decimal) -> dict[str, Any]:
+    """A scored result as stored in `Survey.results` (rates as exact decimal text)."""
+    return {"questionnaires": result.questionnaires, "invalid": result.invalid,
+            "overall": str(result.overall) if result.overall is not None else None,
+            "qualified": result.qualified(threshold),
+            "items": [{"key": i.item, "satisfied": i.satisfied,
+                       "unsatisfied": i.unsatisfied, "no_answer": i.no_answer,
+                       "rate": str(i.rate) if i.rate is not None else None}
+                      for i in result.items]}
+
+
 def _store_results(survey: Survey, ctx: Context) -> None:
-    """Scoring (R-SV-5): overall and per-item rates, for the survey and per estate."""
+    """Scoring (R-SV-5): overall and per-item rates, for the survey, per estate and rolled
+    up per office, branch and company (R-SV-5, R-SV-7), each scored over raw answers."""
     session = ctx.session
     whole = result_of(session, survey)
     threshold = setting(session, "survey.qualified_percent")
-
-    def summary(result: SurveyResult) -> dict[str, Any]:
-        return {"questionnaires": result.questionnaires, "invalid": result.invalid,
-                "overall": str(result.overall) if result.overall is not None else None,
-                "qualified": result.qualified(threshold),
-                "items": [{"key": i.item, "satisfied": i.satisfied,
-                           "unsatisfied": i.unsatisfied, "no_answer": i.no_answer,
-                           "rate": str(i.rate) if i.rate is not None else None}
-                          for i in result.items]}
-
-    estates = {str(link.estate_id): summary(result_of(session, survey, link.estate_id))
+    estates = {str(link.estate_id): _summary(result_of(session, survey, link.estate_id),
+                                             threshold)
                for link in session.scalars(select(SurveyEstate)
                                            .where(SurveyEstate.survey_id == survey.id))}
-    survey.results = {**summary(whole), **counts_of(session, survey), "estates": estates,
-                      "threshold": str(threshold)}
+    survey.results = {**_summary(whole, threshold), **counts_of(session, survey),
+                      "estates": estates, "threshold": str(threshold),
+                      "rollups": rollups_of(session, survey, threshold)}
     survey.overall_rate = survey.results["overall"]
+
+
+def _year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def _latest_per_office(session: Session, survey: Survey,
+                       include_self: bool) -> dict[int, int]:
+    """office id -> id of its latest scored survey of `survey`'s year (R-SV-7). A range on
+    period_start (not a function of it), so the query can use an index; with
+    `include_self` this survey stands for its office (it is being scored)."""
+    start, end = _year_range(survey.period_start.year)
+    latest = dict(session.execute(
+        select(Survey.office_id, func.max(Survey.id))
+        .where(Survey.state.in_(SCORED), Survey.overall_rate.isnot(None),
+               Survey.period_start >= start, Survey.period_start < end)
+        .group_by(Survey.office_id)).all())
+    if include_self:
+        latest[survey.office_id] = survey.id
+    return latest
+
+
+def _compared(session: Session, survey: Survey, include_self: bool
+              ) -> tuple[list[Any], dict[int, list[Mapping[str, str]]]]:
+    """The offices of the survey's company with a scored survey this year, and the raw
+    answers of those surveys by office: two queries whatever the number of offices."""
+    latest = _latest_per_office(session, survey, include_self)
+    company_id = session.scalar(select(OrgBranch.company_id).join(Office)
+                                .where(Office.id == survey.office_id))
+    offices = session.execute(
+        select(Office.id, Office.name, OrgBranch.id, OrgBranch.name, Survey.id, Survey.number,
+               Survey.period_start)
+        .join(OrgBranch, OrgBranch.id == Office.branch_id)
+        .join(Survey, Survey.office_id == Office.id)
+        .where(Survey.id.in_(list(latest.values())), OrgBranch.company_id == company_id)
+        .order_by(OrgBranch.name, Office.name)).all()
+    answers: dict[int, list[Mapping[str, str]]] = defaultdict(list)
+    for office_id, given in session.execute(
+            select(Survey.office_id, SurveyForm.answers)
+            .join(Survey, Survey.id == SurveyForm.survey_id)
+            .where(SurveyForm.survey_id.in_([row[4] for row in offices]),
+                   SurveyForm.state == "returned")):
+        answers[office_id].append(given or {})
+    return offices, answers
+
+
+def _score_over(answers: Iterable[Mapping[str, str]], keys: list[str]) -> SurveyResult:
+    """R-SV-5 over raw answers of several surveys, on `keys` (this survey's items): an
+    item another survey did not ask counts as not answered there."""
+    return score(({k: given.get(k) for k in keys if k in given} for given in answers), keys)
+
+
+def rollups_of(session: Session, survey: Survey, threshold: Decimal) -> dict[str, Any]:
+    """R-SV-5 rolled up (stored at close): the survey's office, its branch and the whole
+    company, each scored over the raw answers of the latest scored survey of every office
+    in it this year (this survey for its own office), never by averaging rates."""
+    keys = [item["key"] for item in survey.items or []]
+    offices, answers = _compared(session, survey, include_self=True)
+    mine = next((row for row in offices if row[0] == survey.office_id), None)
+    if mine is None or not keys:
+        return {}
+
+    def level(rows: list[Any], name: str) -> dict[str, Any]:
+        given = [a for row in rows for a in answers.get(row[0], [])]
+        return {"name": name, "surveys": len(rows),
+                **_summary(_score_over(given, keys), threshold)}
+
+    branch = [row for row in offices if row[2] == mine[2]]
+    company = session.scalar(select(Company.name).join(OrgBranch)
+                             .where(OrgBranch.id == mine[2]))
+    return {"office": level([mine], mine[1]), "branch": level(branch, mine[3]),
+            "company": level(offices, company or "")}
 
 
 def _has_returns(survey: Survey, ctx: Context) -> str | None:
@@ -363,14 +450,17 @@ SCORED = ("scoring", "reported", "closed")
 
 def report_of(session: Session, survey: Survey, locale: str) -> dict[str, Any]:
     """What the report shows (R-SV-7) once the collection is closed: item rates, estates
-    compared, the trend against the office's earlier surveys, the offices compared in the
-    same year, and the residents' comments."""
+    compared, the trend against the office's earlier surveys, the latest scored survey of
+    every office and every branch in the same year (scored over their raw answers), and
+    the residents' comments."""
     results = survey.results or {}
 
     def rate(value: str | None) -> Decimal | None:
         return Decimal(value) if value is not None else None
 
+    threshold = Decimal(results.get("threshold", "96"))
     labels = {item["key"]: item_label(item, locale) for item in survey.items or []}
+    keys = [item["key"] for item in survey.items or []]
     estates = dict(session.execute(select(Estate.id, Estate.name).where(
         Estate.id.in_([int(k) for k in results.get("estates", {})]))).all())
     earlier = session.execute(
@@ -378,15 +468,21 @@ def report_of(session: Session, survey: Survey, locale: str) -> dict[str, Any]:
         .where(Survey.office_id == survey.office_id, Survey.state.in_(SCORED),
                Survey.overall_rate.isnot(None), Survey.period_start <= survey.period_start)
         .order_by(Survey.period_start.desc(), Survey.id.desc()).limit(6)).all()
-    latest_per_office = (
-        select(Survey.office_id, func.max(Survey.id).label("id"))
-        .where(Survey.state.in_(SCORED), Survey.overall_rate.isnot(None),
-               extract("year", Survey.period_start) == survey.period_start.year)
-        .group_by(Survey.office_id).subquery())
-    offices = session.execute(
-        select(Office.name, Survey.overall_rate)
-        .join(latest_per_office, latest_per_office.c.id == Survey.id)
-        .join(Office, Office.id == Survey.office_id).order_by(Office.name)).all()
+    offices, answers = _compared(session, survey, include_self=False) if keys else ([], {})
+    office_rows, branch_rows = [], {}
+    for office_id, office, branch_id, branch, _id, number, start in offices:
+        result = _score_over(answers.get(office_id, []), keys)
+        office_rows.append({"office": office, "branch": branch, "number": number,
+                            "period_start": start, "questionnaires": result.questionnaires,
+                            "overall": result.overall, "qualified": result.qualified(threshold)})
+        branch_rows.setdefault(branch_id, {"branch": branch, "offices": 0, "answers": []})
+        branch_rows[branch_id]["offices"] += 1
+        branch_rows[branch_id]["answers"].extend(answers.get(office_id, []))
+    branches = []
+    for row in branch_rows.values():
+        result = _score_over(row.pop("answers"), keys)
+        branches.append({**row, "questionnaires": result.questionnaires,
+                         "overall": result.overall, "qualified": result.qualified(threshold)})
     comments = select(SurveyForm).where(SurveyForm.survey_id == survey.id,
                                         SurveyForm.feedback.isnot(None))
     return {
@@ -396,11 +492,103 @@ def report_of(session: Session, survey: Survey, locale: str) -> dict[str, Any]:
                     for k, v in results.get("estates", {}).items()],
         "trend": [(f"{start:%Y-%m}", rate(overall))
                   for _number, start, overall in reversed(earlier)],
-        "offices": [(name, rate(overall)) for name, overall in offices],
+        "offices": [(row["office"], row["overall"]) for row in office_rows],
+        "office_rows": office_rows, "branch_rows": branches,
         "comments": session.scalars(comments.order_by(SurveyForm.returned_at).limit(50)).all(),
         "comment_count": session.scalar(select(func.count()).select_from(comments.subquery())),
-        "threshold": Decimal(results.get("threshold", "96")) / 100,
+        "threshold": threshold / 100,
     }
+
+
+REPORT_COMMENTS = 20  # comments printed in the report; the count says how many there are
+
+
+def report_values(survey: Survey) -> dict[str, Any]:
+    """Template values of the printed report (R-SV-7, PrintForm.extra): the statistics
+    table's counts and rates (`statistics_values`), the report's comparisons and comments
+    (`report_of`) with its charts as inline SVG. The charts' labels are in the sheet's
+    first language, which only the template knows: it calls `report_in(language)`. No
+    rates before the collection is closed (R-SV-10): `report_in` gives None then."""
+    session = object_session(survey)
+    scored = survey.state in SCORED and bool(survey.results)
+
+    def report_in(locale: str) -> dict[str, Any] | None:
+        if not scored:
+            return None
+        report = report_of(session, survey, locale)
+        return {**report, "charts": report_charts(report),
+                "comments": report["comments"][:REPORT_COMMENTS]}
+
+    return {**statistics_values(survey), "report_in": report_in, "scored": scored,
+            "percent": percent, "survey_kinds": SURVEY_KINDS, "survey_methods": METHODS}
+
+
+# --- the questionnaire's items (R-SV-6) ------------------------------------------------
+
+ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+ITEM_LANGUAGES = ("zh_Hans", "zh_Hant", "en")
+MAX_ITEMS = 40
+
+
+def parse_items(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """The item rows the quality officer typed, as a questionnaire's items (R-SV-6):
+    rows marked for removal and wholly blank rows are dropped, the rest sorted by their
+    order number (ties keep the rows' order). Every key is unique, lowercase letters,
+    digits and _ (it names the answer in stored answers and on the resident's page);
+    every label is given in the three languages; at least one item. Raises InvalidData
+    with an error per field (`<row>-<field>`, rows numbered from 0 as posted)."""
+    errors: dict[str, str] = {}
+    kept: list[tuple[int, int, dict[str, str]]] = []
+    for index, row in enumerate(rows):
+        values = {f: (row.get(f) or "").strip() for f in ("key", *ITEM_LANGUAGES, "order")}
+        if row.get("remove") or not any(values[f] for f in ("key", *ITEM_LANGUAGES)):
+            continue
+        if not ITEM_KEY.match(values["key"]):
+            errors[f"{index}-key"] = _("A key is 1 to 40 lowercase letters, digits or _, "
+                                       "starting with a letter.")
+        for lang in ITEM_LANGUAGES:
+            if not values[lang]:
+                errors[f"{index}-{lang}"] = _("Required.")
+            elif len(values[lang]) > 200:
+                errors[f"{index}-{lang}"] = _("At most 200 characters.")
+        order = values["order"] or str(index + 1)
+        if not order.isdigit() or int(order) > 9999:
+            errors[f"{index}-order"] = _("A whole number from 0 to 9999.")
+            order = str(index + 1)
+        kept.append((int(order), index, {"key": values["key"],
+                                         **{lang: values[lang] for lang in ITEM_LANGUAGES}}))
+    seen: dict[str, int] = {}
+    for _order, index, item in kept:
+        if item["key"] in seen and f"{index}-key" not in errors:
+            errors[f"{index}-key"] = _("This key is used by another item.")
+        seen.setdefault(item["key"], index)
+    if not kept:
+        raise InvalidData(_("A questionnaire needs at least one item."),
+                          {"__all__": _("A questionnaire needs at least one item.")})
+    if len(kept) > MAX_ITEMS:
+        raise InvalidData(_("A questionnaire has at most %(n)d items.", n=MAX_ITEMS),
+                          {"__all__": _("A questionnaire has at most %(n)d items.",
+                                        n=MAX_ITEMS)})
+    if errors:
+        raise InvalidData(_("Please correct the items marked below."), errors)
+    return [item for _order, _index, item in sorted(kept, key=lambda k: (k[0], k[1]))]
+
+
+def save_items(session: Session, questionnaire: Questionnaire,
+               rows: Iterable[Mapping[str, str]], seen_version: Any) -> Questionnaire:
+    """Replace the items and bump the version (R-SV-6); running surveys keep the copy
+    they were approved with (`_snapshot_questionnaire`). `seen_version` is the version
+    the editor was opened on: someone else's save in between is refused, not
+    overwritten. Never commits."""
+    if str(seen_version or "") != str(questionnaire.version):
+        raise StaleVersion(_("Someone else changed this questionnaire in the meantime; "
+                             "reload it and make your changes again."))
+    items = parse_items(rows)
+    if items != list(questionnaire.items or []):
+        questionnaire.items = items
+        questionnaire.version = (questionnaire.version or 0) + 1
+    session.flush()
+    return questionnaire
 
 
 def warn_uncovered_estates(session: Session, now: datetime) -> int:
@@ -530,6 +718,8 @@ DOCUMENT = declare(DocumentType(
         PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
                   "print/survey_statistics.html", "R-SV-4, R-SV-5",
                   extra=statistics_values),
+        PrintForm("survey_report", N_("Customer satisfaction survey report"),
+                  "print/survey_report.html", "R-SV-5, R-SV-7", extra=report_values),
     ),
     public_pages=("app.views.survey_answer:SurveyAnswerView",),
     periodic_jobs=(warn_uncovered_estates,),

@@ -264,9 +264,34 @@ def statistics_values(survey: Survey) -> dict[str, Any]:
     estates.sort(key=lambda row: natural_key(row["name"]))
     threshold = (stored or {}).get("threshold") or setting(session, "survey.qualified_percent")
     return {"items": survey_items, "item_labels": item_labels,
+            "levels": levels_of(session, survey),
             "distributed": distributed, "returned": returned,
             "recovery": percent(recovery),
             "recovery_target": percent(Decimal(target) / 100, 0),
             "recovery_reached": recovery is not None and recovery * 100 >= Decimal(target),
             "threshold": f"{Decimal(str(threshold)).normalize():f} %",
             "result": whole, "estates": estates}
+
+
+def levels_of(session: Session, survey: Survey) -> list[dict[str, Any]]:
+    """The columns of the table of results per estate, office, branch and company (R-SV-5,
+    R-SV-7), as stored at the collection's close: each estate in name order, then the
+    survey's office, its branch and the company, every one scored over raw answers.
+    Empty before the close (R-SV-10) and for a survey scored before the roll-ups."""
+    stored = survey.results if survey.state in SCORED_STATES and survey.results else None
+    rollups = (stored or {}).get("rollups") or {}
+    if not rollups:
+        return []
+    keys = [item["key"] for item in survey.items or []]
+    names = dict(session.execute(select(Estate.id, Estate.name).where(
+        Estate.id.in_([int(k) for k in stored.get("estates") or {}]))).all())
+    columns = [{"level": "estate", "name": names.get(int(estate_id), estate_id),
+                "surveys": 1, "result": _summary(summary, keys)}
+               for estate_id, summary in (stored.get("estates") or {}).items()]
+    columns.sort(key=lambda column: natural_key(column["name"]))
+    for level in ("office", "branch", "company"):
+        if rollups.get(level):
+            columns.append({"level": level, "name": rollups[level].get("name", ""),
+                            "surveys": rollups[level].get("surveys", 0),
+                            "result": _summary(rollups[level], keys)})
+    return columns
