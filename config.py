@@ -127,6 +127,10 @@ class BaseConfig:
     PRINT_FONTS: dict = {}
     PRINT_BASE_URL = os.environ.get("PRINT_BASE_URL") or None
     PRINT_MAX_BATCH = 100
+    # A document of this many sheets or more is laid out on several processes at once,
+    # PRINT_PROCESSES of them (default: one per core; 1 lays everything out in one).
+    PRINT_PARALLEL_SHEETS = int(os.environ.get("PRINT_PARALLEL_SHEETS", "40"))
+    PRINT_PROCESSES = int(os.environ.get("PRINT_PROCESSES", "0")) or None
 
 
 class DevelopmentConfig(BaseConfig):

@@ -123,11 +123,16 @@ def pdf_text(pdf: bytes) -> list[str]:
 
 
 def fonts_of(reader) -> dict[str, object]:
+    """Embedded fonts by base name; a document joined from parts laid out apart has one
+    subset per part under the same name, each kept (as "name#object")."""
     fonts = {}
     for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            fonts[str(font["/BaseFont"])] = font
+        for reference in (page["/Resources"].get("/Font") or {}).values():
+            font = reference.get_object()
+            name = str(font["/BaseFont"])
+            idnum = getattr(getattr(reference, "indirect_reference", reference), "idnum", None)
+            key = name if name not in fonts or fonts[name] is font else f"{name}#{idnum}"
+            fonts[key] = font
     return fonts
 
 
@@ -135,7 +140,8 @@ def embedded_families(pdf: bytes) -> set[str]:
     """Base font names without the subset prefix: {"Noto-Sans-CJK-SC", ...}."""
     from pypdf import PdfReader
 
-    return {name.split("+", 1)[-1].lstrip("/") for name in fonts_of(PdfReader(io.BytesIO(pdf)))}
+    return {name.split("+", 1)[-1].split("#", 1)[0].lstrip("/")
+            for name in fonts_of(PdfReader(io.BytesIO(pdf)))}
 
 
 def _to_unicode(font) -> dict[int, str]:

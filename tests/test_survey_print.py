@@ -526,3 +526,25 @@ def test_report_before_the_collection_closes_prints_no_rates(world, api_as, seed
                                        "zh_Hans", "en"))))
     assert "问卷回收截止后，此处打印各项满意率。" in text and "0.00%" in text  # recovery 0 %
     assert "综合满意率" not in text and "<svg" not in text
+
+
+def test_a_long_print_is_laid_out_on_several_processes_page_for_page(app, api_as, world,
+                                                                       seeded, monkeypatch):
+    """PRINT_PARALLEL_SHEETS sheets or more are laid out on PRINT_PROCESSES processes and
+    joined in order: the same pages, the same text, as in one process."""
+    import app.printing.parallel as parallel
+
+    pk = walk(api_as, world, seeded, "collecting")
+    supervisor = api_as("supervisor_a")
+    monkeypatch.setitem(app.config, "PRINT_PROCESSES", 1)
+    serial = pdf_text(fetch(supervisor, pk, "survey_questionnaires", "zh_Hans", "en"))
+    joined: list[int] = []
+    join = parallel.join_pdfs
+    monkeypatch.setattr(parallel, "join_pdfs", lambda parts: joined.append(len(parts))
+                        or join(parts))
+    monkeypatch.setitem(app.config, "PRINT_PROCESSES", 2)
+    monkeypatch.setitem(app.config, "PRINT_PARALLEL_SHEETS", 2)
+    pdf = fetch(supervisor, pk, "survey_questionnaires", "zh_Hans", "en")
+    assert joined == [2]  # two households, two processes, one page each
+    assert pdf_text(pdf) == serial and len(serial) == 2
+    assert_every_character_has_a_glyph(pdf)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import threading
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -59,6 +60,7 @@ from app.printing.languages import (
     form_script,
     validate_languages,
 )
+from app.printing.parallel import sheet_count, write_in_parallel
 from app.security.actor import Actor
 from app.security.privacy import reveal, viewer_sees
 from app.security.scope import scope_clause_for
@@ -302,12 +304,21 @@ def render_pdf(form_key: str, docs: Iterable[Any], *, lang: str, second: str | N
 
 
 def write_pdf(html: str) -> bytes:
+    """HTML -> PDF; a long document (PRINT_PARALLEL_SHEETS sheets or more) is laid out
+    on PRINT_PROCESSES processes at once (see app/printing/parallel.py)."""
+    families = tuple(sorted(font_check.fonts().items()))
+    processes = int(current_app.config.get("PRINT_PROCESSES") or os.cpu_count() or 1)
+    if processes > 1 and sheet_count(html) >= current_app.config["PRINT_PARALLEL_SHEETS"]:
+        return write_in_parallel(html, partial(_write_pdf, families), processes)
+    return _write_pdf(families, html)
+
+
+def _write_pdf(families: tuple[tuple[str, str], ...], html: str) -> bytes:
     """HTML -> PDF with the print stylesheet, this thread's reused font configuration and
-    a fetcher that loads nothing but data: URIs."""
+    a fetcher that loads nothing but data: URIs. Needs no application context."""
     fetcher = SafeURLFetcher()
     return HTML(string=html, url_fetcher=fetcher).write_pdf(
-        stylesheets=[_stylesheet(tuple(sorted(font_check.fonts().items())))],
-        font_config=font_check.font_config())
+        stylesheets=[_stylesheet(families)], font_config=font_check.font_config())
 
 
 @lru_cache(maxsize=8)
