@@ -3,9 +3,12 @@ people who take it, through the REST API and the real access layer; sampling, an
 scoring and the recovery rate on the stored survey; scope and refusals."""
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +23,7 @@ from app.models.survey import (
     SurveyForm,
 )
 from app.security.actor import Actor
+from app.workflows.queues import DUE_FILTERS, _due_matches
 from app.workflows.survey import AnswerError, record_answers, recovery
 from tests.helpers import transition
 
@@ -405,6 +409,45 @@ def test_home_page_figures_per_role(app, world, api_as, as_user, seeded):
     assert "Estate A" in satisfaction and "93.75 %" in satisfaction  # 1 of 2 water: 50 %
     assert "Estate B" not in satisfaction
     assert as_user("tech_a").get("/?_l_=zh_Hans").status_code == 200
+
+
+def test_every_home_figure_opens_the_list_it_counts(app, world, api_as, as_user, seeded):
+    """Each figure of the home page is a link to the list behind it, filtered: the queue by
+    deadline, the claims paid this year, an estate's surveys."""
+    pk, (code, other) = collecting_survey(world, api_as, seeded)
+    resident = app.test_client()
+    answer_online(resident, code, answers("satisfied"))
+    take(api_as("supervisor_a"), pk, "close_collection")
+    director = as_user("director_a")
+    page = director.get("/").get_data(as_text=True).split('id="dashboard"', 1)[1]
+    links = {html.unescape(link) for link in re.findall(r'href="([^"#]+)"', page)}
+    for wanted in ("?due=today", "?due=overdue", "?due=escalated", "_flt_1_paid_at=",
+                   f"_flt_0_estates={world.estate_a}", "/complaint-report/",
+                   "/revisitview/list/?_flt_1_due_at="):
+        assert any(wanted in link for link in links), wanted
+    for link in links:
+        response = director.get(link)
+        assert response.status_code == 200, (link, response.status_code)
+    number = seeded.get(Survey, pk).number
+    estate_link = next(link for link in links if "_flt_0_estates=" in link)
+    assert number in director.get(estate_link).get_data(as_text=True)
+    other_estate = estate_link.replace(f"={world.estate_a}", f"={world.estate_b}")
+    assert number not in director.get(other_estate).get_data(as_text=True)
+
+
+def test_queue_deadline_filters():
+    """The queue's deadline filter (the home page's due today / overdue / escalated)."""
+    now = local_now().replace(hour=10, minute=0, second=0, microsecond=0)
+
+    def row(due, level=0):
+        return SimpleNamespace(due_at=due, level=level)
+
+    cases = {"soon": row(now + timedelta(hours=2)), "tomorrow": row(now + timedelta(days=1)),
+             "late": row(now - timedelta(minutes=1)), "none": row(None),
+             "escalated": row(now + timedelta(days=3), level=1)}
+    kept = {due: sorted(name for name, r in cases.items() if _due_matches(r, due, now))
+            for due in DUE_FILTERS}
+    assert kept == {"today": ["soon"], "overdue": ["late"], "escalated": ["escalated"]}
 
 
 # --- roll-ups per office, branch and company; offices and branches compared (R-SV-5, 7) -----

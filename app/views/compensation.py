@@ -174,7 +174,7 @@ class CompensationClaimView(WorkflowModelView):
     list_columns = ["number", "complaint", "estate", "kind_label", "claimant_name",
                     "amount", "liability_label", "state_label", "submitted_at"]
     search_columns = ["number", "complaint", "estate", "kind", "liability", "state",
-                      "claimant_name", "submitted_at"]
+                      "claimant_name", "submitted_at", "paid_at"]
     order_columns = ["number", "amount", "submitted_at"]
     base_order = ("id", "desc")
     add_columns = ["kind", "complaint", "claimant_name", "claimant_phone",

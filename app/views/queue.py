@@ -21,7 +21,7 @@ from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.views.base import ScopedModelView, scoped
 from app.views.workflow import DOCUMENT_ENDPOINTS, DOCUMENT_TYPES
-from app.workflows.queues import DEPARTMENT, MY_WORK, queue
+from app.workflows.queues import DEPARTMENT, DUE_FILTERS, MY_WORK, queue
 from app.workflows.registry import registered
 
 
@@ -45,6 +45,7 @@ class QueueView(BaseView):
         category = args.get("category") or None
         state = args.get("state") or None
         doc_type = args.get("type") or None
+        due = args.get("due") if args.get("due") in DUE_FILTERS else None
         if category and category not in CATEGORIES:
             category = None
         if doc_type and doc_type not in DOCUMENT_TYPES:
@@ -52,7 +53,7 @@ class QueueView(BaseView):
         actor = Actor.current()
         now = local_now()
         rows = queue(session, actor, kind, now, estate_id=estate_id, category=category,
-                     state=state, doc_type=doc_type,
+                     state=state, doc_type=doc_type, due=due,
                      type_labels={k: str(v) for k, v in DOCUMENT_TYPES.items()})
         estates = session.scalars(apply_scope(session.query(Estate), Estate)
                                   .order_by(Estate.code).statement).all()
@@ -64,8 +65,9 @@ class QueueView(BaseView):
         return self.render_template(
             "queue/queue.html", title=title, rows=rows, kind=kind, estates=estates,
             categories=CATEGORIES, states=states, document_types=DOCUMENT_TYPES,
+            due_filters=DUE_FILTERS,
             selected={"estate": estate_id, "category": category, "state": state,
-                      "type": doc_type}, document_url=document_url, now=now)
+                      "type": doc_type, "due": due}, document_url=document_url, now=now)
 
     @expose("/mine")
     @has_access

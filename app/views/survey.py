@@ -81,7 +81,8 @@ class SurveyView(WorkflowModelView):
     show_template = "survey/show.html"
     list_columns = ["number", "title", "kind_label", "office", "period_start", "period_end",
                     "overall_rate", "state_label"]
-    search_columns = ["number", "title", "kind", "preset", "office", "state", "period_start"]
+    search_columns = ["number", "title", "kind", "preset", "office", "estates", "state",
+                      "period_start"]
     order_columns = ["number", "period_start"]
     base_order = ("id", "desc")
     add_columns = ["title", "kind", "preset", "office", "estates", "purpose", "method",

@@ -63,6 +63,7 @@ def complaint_kpis(session: Session, scope: Scope, today: date) -> tuple[str, li
 @dataclass
 class EstateSatisfaction:
     estate: str
+    estate_id: int
     latest: Decimal | None = None
     trend: list[tuple[str, Decimal]] = field(default_factory=list)
 
@@ -80,8 +81,8 @@ def satisfaction_by_estate(session: Session, scope: Scope) -> list[EstateSatisfa
                 rates[int(estate_id)].append((f"{start:%Y-%m}", Decimal(summary["overall"])))
     names = dict(session.execute(select(Estate.id, Estate.name)
                                  .where(Estate.id.in_(list(rates)))).all())
-    return [EstateSatisfaction(names.get(estate_id, f"#{estate_id}"), points[-1][1],
-                               points[-6:])
+    return [EstateSatisfaction(names.get(estate_id, f"#{estate_id}"), estate_id,
+                               points[-1][1], points[-6:])
             for estate_id, points in sorted(rates.items(), key=lambda kv: names.get(kv[0], ""))]
 
 
@@ -123,12 +124,20 @@ def revisit_list_filter(rate: ProcessingRate) -> str:
     return urlencode({"_flt_1_due_at": after, "_flt_2_due_at": before})
 
 
+def paid_this_year_filter(today: date) -> str:
+    """Query string of the claim list showing the claims paid this year (FAB's "greater
+    than" is strict: the last second of the year before)."""
+    return urlencode({"_flt_1_paid_at": f"{today.year - 1}-12-31 23:59:59"})
+
+
 def dashboard(session: Session, scope: Scope, now: datetime, can: Any) -> dict[str, Any]:
     """The sections the reader's permissions open (`can(permission)`), each computed in
     SQL over their scope."""
     figures: dict[str, Any] = {}
     if can(P.DEPARTMENT_QUEUE) or can((P.READ, P.QUEUE)):
         figures["queue"] = queue_health(session, scope, now)
+        figures["queue_path"] = ("/queue/department" if can(P.DEPARTMENT_QUEUE)
+                                 else "/queue/mine")
     if can(P.COMPLAINT_REPORT):
         figures["kpi_period"], figures["kpis"] = complaint_kpis(session, scope, now.date())
     if can((P.READ, P.SURVEY)):
@@ -138,4 +147,5 @@ def dashboard(session: Session, scope: Scope, now: datetime, can: Any) -> dict[s
         figures["revisit_filter"] = revisit_list_filter(figures["revisits"])
     if can((P.READ, P.COMPENSATION)):
         figures["compensation"] = compensation_totals(session, scope, now.date())
+        figures["paid_filter"] = paid_this_year_filter(now.date())
     return figures

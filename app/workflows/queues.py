@@ -12,9 +12,10 @@ document type. Scope comes from `apply_scope`, the one row-scope mechanism.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -55,11 +56,29 @@ class QueueRow:
         return (not self.overdue, self.level == 0, self.due_at or far, self.doc.id)
 
 
+# The home page's queue figures open the queue filtered to what they count.
+DUE_FILTERS = {"today": _l("Due today"), "overdue": _l("Overdue"),
+               "escalated": _l("Escalated")}
+
+
+def _due_matches(row: QueueRow, due: str, now: datetime) -> bool:
+    if due == "escalated":
+        return row.level > 0
+    if row.due_at is None:
+        return False
+    if due == "overdue":
+        return row.due_at < now
+    end_of_day = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+    return now <= row.due_at < end_of_day
+
+
 def queue(session: Session, actor: Actor, kind: str, now: datetime, *,
           estate_id: int | None = None, category: str | None = None,
           state: str | None = None, doc_type: str | None = None,
+          due: str | None = None,
           type_labels: dict[str, str] | None = None) -> list[QueueRow]:
-    """The rows of one queue for `actor`, sorted for work."""
+    """The rows of one queue for `actor`, sorted for work; `due` (DUE_FILTERS) keeps the
+    rows due today, overdue or escalated."""
     rows: list[QueueRow] = []
     for code, document in document_types().items():
         if not document.in_queues or (doc_type and code != doc_type):
@@ -101,12 +120,13 @@ def queue(session: Session, actor: Actor, kind: str, now: datetime, *,
             .group_by(DeadlineTimer.doc_id))}
         label = (type_labels or {}).get(code, code)
         for doc in docs:
-            due, level = timers.get(doc.id, (None, 0))
-            row = QueueRow(code, doc, label, workflow.state_label(doc.state), due,
+            due_at, level = timers.get(doc.id, (None, 0))
+            row = QueueRow(code, doc, label, workflow.state_label(doc.state), due_at,
                            level or 0, getattr(doc, workflow.handler_attr[:-3], None)
                            if workflow.handler_attr else None)
             row._now = now
-            rows.append(row)
+            if due is None or _due_matches(row, due, now):
+                rows.append(row)
     rows.sort(key=QueueRow.sort_key)
     return rows
 
