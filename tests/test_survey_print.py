@@ -6,9 +6,6 @@ survey's page uses (`GET /api/v1/survey/<pk>/pdf?form=…&lang=…&second=…`):
   and the answer scale in both print languages, never a phone;
 * the statistics table 顾客满意率统计表: counts, recovery rate, item and overall rates and
   the per-estate section once the collection is closed; before, the counts only.
-
-The forms' own new labels are translated by a small catalog of the test's (as in
-tests/test_printing.py), so the checks hold before the lead merges the translations.
 """
 from __future__ import annotations
 
@@ -23,7 +20,6 @@ from app.models.base import local_now
 from app.models.survey import DEFAULT_ITEMS, Questionnaire, Survey, SurveyForm
 from app.models.workflow import DeadlinePolicy, DeadlineTimer
 from app.printing import FORMS, get_form
-from app.printing.languages import clear_catalogs
 from app.security.actor import Actor
 from app.workflows.survey import record_answers
 from app.workflows.survey_scoring import percent
@@ -34,49 +30,6 @@ from tests.helpers import (
 )
 from tests.test_surveys import API, plan, take
 
-# The forms' new labels: English message id -> (简体, 繁體), as in /tmp/i18n_survey_print.tsv.
-NEW_LABELS = {
-    "Customer satisfaction questionnaire": ("顾客满意度调查表", "顧客滿意度調查表"),
-    "Customer satisfaction statistics": ("顾客满意率统计表", "顧客滿意率統計表"),
-    "Questionnaire code": ("问卷编码", "問卷編碼"),
-    "Scan to answer online": ("扫码在线作答", "掃描以網上作答"),
-    "Please return by": ("请于此时间前交回", "請於此時間前交回"),
-    "Please tick one box for each item. You may instead scan the QR code and "
-    "answer online; each questionnaire can be answered once.": (
-        "请在每一项选择一个方框打勾。您也可以扫描二维码在线作答；每份问卷只能作答一次。",
-        "請在每一項選擇一個方格打剔。您亦可掃描二維碼網上作答；每份問卷只可作答一次。"),
-    "No household has been sampled yet: the questionnaires are printed once the "
-    "sample is drawn.": (
-        "尚未抽取样本户：抽样后即可打印问卷。",
-        "尚未抽取樣本業戶：抽樣後即可列印問卷。"),
-    "Satisfaction rate": ("满意率", "滿意率"),
-    "Mean of the item rates": ("各项满意率的算术平均", "各項滿意率的算術平均"),
-    "Distributed": ("已发放", "已發放"),
-    "Recovery rate": ("回收率", "回收率"),
-    "Recovery target": ("回收率目标", "回收率目標"),
-    "Reached": ("已达标", "已達標"),
-    "Not reached": ("未达标", "未達標"),
-    "Valid questionnaires": ("有效问卷", "有效問卷"),
-    "Invalid questionnaires": ("无效问卷", "無效問卷"),
-    "The satisfaction rates are printed here once the collection of the "
-    "questionnaires is closed.": (
-        "问卷回收截止后，此处打印各项满意率。",
-        "問卷回收截止後，此處列印各項滿意率。"),
-    "Per estate": ("各小区", "各屋苑"),
-    "Prepared by": ("制表人", "製表人"),
-    # The report (R-SV-7), as in /tmp/i18n_c.tsv.
-    "Customer satisfaction survey report": ("顾客满意度调查报告", "顧客滿意度調查報告"),
-    "Process": ("调查过程", "調查過程"),
-    "Scored at": ("统计完成时间", "統計完成時間"),
-    "Questionnaires per estate": ("各小区问卷发放与回收", "各屋苑問卷發放與回收"),
-    "Results per estate, office, branch and company": (
-        "各小区、管理处、分公司及公司满意率", "各屋苑、管理處、分公司及公司滿意率"),
-    "Surveys": ("调查次数", "調查次數"),
-    "Residents' comments": ("业户意见", "業戶意見"),
-    "Comments received": ("收到意见", "收到意見"),
-    "First comments printed": ("本报告列出前几条", "本報告列出前幾條"),
-    "Analysis and improvements": ("分析与改进措施", "分析與改進措施"),
-}
 # The answer scale of R-SV-5, as printed on every questionnaire.
 SCALE = {"zh_Hans": ["非常满意", "满意", "基本满意", "不满意", "非常不满意", "未作答"],
          "zh_Hant": ["非常滿意", "滿意", "基本滿意", "不滿意", "非常不滿意", "未作答"],
@@ -98,27 +51,6 @@ def seeded(seeded):
                              items=[dict(item) for item in DEFAULT_ITEMS]))
     seeded.commit()
     return seeded
-
-
-@pytest.fixture
-def catalog(app, tmp_path, monkeypatch):
-    """NEW_LABELS in a catalog of the test's own, after the app's (later ones win)."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-
-    for index, locale in enumerate(("zh_Hans", "zh_Hant")):
-        messages = Catalog(locale=locale)
-        for msgid, translations in NEW_LABELS.items():
-            messages.add(msgid, translations[index])
-        folder = tmp_path / locale / "LC_MESSAGES"
-        folder.mkdir(parents=True)
-        with open(folder / "messages.mo", "wb") as handle:
-            write_mo(handle, messages)
-    directories = app.config["BABEL_TRANSLATION_DIRECTORIES"] + ";" + str(tmp_path)
-    monkeypatch.setitem(app.config, "BABEL_TRANSLATION_DIRECTORIES", directories)
-    clear_catalogs()
-    yield
-    clear_catalogs()
 
 
 def walk(api_as, world, session, to: str) -> int:
@@ -227,8 +159,7 @@ def test_both_forms_are_declared_with_the_survey_type(app):
 
 # --- the questionnaire ------------------------------------------------------------------------
 
-def test_questionnaires_one_page_per_household_with_its_code_and_qr(world, api_as, seeded,
-                                                                   catalog):
+def test_questionnaires_one_page_per_household_with_its_code_and_qr(world, api_as, seeded):
     pk = walk(api_as, world, seeded, "collecting")
     pdf = fetch(api_as("supervisor_a"), pk, "survey_questionnaires", "zh_Hans", "en")
     sampled = households(seeded, pk)
@@ -266,8 +197,7 @@ def test_questionnaires_one_page_per_household_with_its_code_and_qr(world, api_a
     assert_every_character_has_a_glyph(pdf)
 
 
-def test_questionnaires_in_both_chinese_scripts_print_no_english_label(world, api_as, seeded,
-                                                                       catalog):
+def test_questionnaires_in_both_chinese_scripts_print_no_english_label(world, api_as, seeded):
     pk = walk(api_as, world, seeded, "sampled")
     pdf = fetch(api_as("quality_a"), pk, "survey_questionnaires", "zh_Hant", "zh_Hans")
     pages = pdf_text(pdf)
@@ -295,7 +225,7 @@ def test_the_answering_url_follows_the_configured_print_host(app, world, api_as,
         assert f"https://desk.example.com/s/{code}" in flat(page)
 
 
-def test_before_the_sample_the_questionnaire_says_so(world, api_as, seeded, catalog):
+def test_before_the_sample_the_questionnaire_says_so(world, api_as, seeded):
     supervisor = api_as("supervisor_a")
     pk = plan(supervisor, world, seeded)
     pages = pdf_text(fetch(supervisor, pk, "survey_questionnaires", "zh_Hans", "en"))
@@ -332,8 +262,7 @@ def second_estate(session, world) -> int:
     return estate.id
 
 
-def test_questionnaires_of_several_estates_in_estate_building_unit_order(world, api_as, seeded,
-                                                                         catalog):
+def test_questionnaires_of_several_estates_in_estate_building_unit_order(world, api_as, seeded):
     estate_a2 = second_estate(seeded, world)
     supervisor = api_as("supervisor_a")
     pk = plan(supervisor, world, seeded, preset="iso", estates=[world.estate_a, estate_a2])
@@ -351,7 +280,7 @@ def test_questionnaires_of_several_estates_in_estate_building_unit_order(world, 
 
 # --- the statistics table ------------------------------------------------------------------------
 
-def test_statistics_of_a_closed_survey(world, api_as, seeded, catalog):
+def test_statistics_of_a_closed_survey(world, api_as, seeded):
     pk = walk(api_as, world, seeded, "closed")
     survey = seeded.get(Survey, pk)
     results = survey.results
@@ -374,8 +303,7 @@ def test_statistics_of_a_closed_survey(world, api_as, seeded, catalog):
     assert_every_character_has_a_glyph(pdf)
 
 
-def test_statistics_before_the_collection_closes_print_counts_only(world, api_as, seeded,
-                                                                   catalog):
+def test_statistics_before_the_collection_closes_print_counts_only(world, api_as, seeded):
     pk = walk(api_as, world, seeded, "collecting")
     form_id = seeded.scalars(select(SurveyForm.id).where(SurveyForm.survey_id == pk)).first()
     record_answers(seeded.get(SurveyForm, form_id),
@@ -422,7 +350,7 @@ def test_answer_url_comes_from_the_answering_page_or_its_path(app):
         assert answer_url("ABCDEFGH23") == "/s/ABCDEFGH23"
 
 
-def test_statistics_of_several_estates_have_a_section_each(world, api_as, seeded, catalog):
+def test_statistics_of_several_estates_have_a_section_each(world, api_as, seeded):
     estate_a2 = second_estate(seeded, world)
     supervisor = api_as("supervisor_a")
     pk = plan(supervisor, world, seeded, preset="iso", estates=[world.estate_a, estate_a2])
@@ -452,7 +380,7 @@ def test_statistics_of_several_estates_have_a_section_each(world, api_as, seeded
 
 # --- the report (R-SV-7) -----------------------------------------------------------------------
 
-def test_report_of_a_published_survey(world, api_as, as_user, seeded, catalog):
+def test_report_of_a_published_survey(world, api_as, as_user, seeded):
     """Purpose, process dates, counts per estate, item and overall rates against the
     threshold, the roll-ups, trend and comparison with their charts drawn as SVG, the
     comments (counted, a bounded list), analysis and improvements; every glyph printed."""
@@ -519,7 +447,7 @@ def test_report_of_a_published_survey(world, api_as, as_user, seeded, catalog):
         assert flat(english) not in rest, english
 
 
-def test_report_before_the_collection_closes_prints_no_rates(world, api_as, seeded, catalog):
+def test_report_before_the_collection_closes_prints_no_rates(world, api_as, seeded):
     """R-SV-10: before the close the report prints the plan and the counts, no rates."""
     pk = walk(api_as, world, seeded, "collecting")
     text = flat("".join(pdf_text(fetch(api_as("supervisor_a"), pk, "survey_report",
@@ -548,3 +476,51 @@ def test_a_long_print_is_laid_out_on_several_processes_page_for_page(app, api_as
     assert joined == [2]  # two households, two processes, one page each
     assert pdf_text(pdf) == serial and len(serial) == 2
     assert_every_character_has_a_glyph(pdf)
+
+
+def test_the_questionnaires_of_one_estate_print_apart(app, api_as, as_user, world, seeded):
+    """One stack of paper per estate (R-SV-4): a survey of Estate A (two households) and a
+    second estate of Office A (one household) prints all three, or one estate's; another
+    office's estate or a malformed one is a translated 400."""
+    from app.models.org import Building, Estate, Unit
+    from app.models.resident import Resident
+    from app.models.staff import StaffProfile
+
+    office_a = seeded.get(Estate, world.estate_a).office
+    second = Estate(office=office_a, code="EST-A2", name="Estate A2", kind="residential",
+                    region="mainland", script="zh_Hans", household_count=1)
+    unit = Unit(building=Building(estate=second, name="Block A21", floors=3), number="A2-101")
+    seeded.add_all([second, unit, Resident(unit=unit, name="Resident A2", relation="owner",
+                                           phone="13700000000")])
+    profile = seeded.scalar(select(StaffProfile).where(
+        StaffProfile.user_id == world.user_supervisor_a))
+    profile.estates.append(second)
+    seeded.commit()
+    second_id = second.id
+    supervisor = api_as("supervisor_a")
+    pk = plan(supervisor, world, seeded, preset="iso", estates=[world.estate_a, second_id])
+    take(supervisor, pk, "submit")
+    take(api_as("director_a"), pk, "review")
+    take(api_as("deputy"), pk, "approve")
+    take(supervisor, pk, "receive_forms")
+
+    def pages(estate: str | None) -> list[str]:
+        query = "form=survey_questionnaires&lang=zh_Hans&second=en"
+        response = supervisor.get(f"{API}{pk}/pdf?{query}" + (f"&estate={estate}"
+                                                              if estate else ""))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return pdf_text(response.data)
+
+    assert len(pages(None)) == 3
+    only_a = pages(str(world.estate_a))
+    assert len(only_a) == 2 and not any("A2-101" in flat(p) for p in only_a)
+    only_second = pages(str(second_id))
+    assert len(only_second) == 1 and "A2-101" in flat(only_second[0])
+    for wrong in (str(world.estate_b), "x"):
+        refused = supervisor.get(f"{API}{pk}/pdf?form=survey_questionnaires&lang=zh_Hans"
+                                 f"&estate={wrong}&_l_=zh_Hans")
+        assert refused.status_code == 400
+        assert "不包括此小区" in refused.json["message"]
+    # The survey page offers one print per estate while the sample is out.
+    page = as_user("supervisor_a").get(f"/surveyview/show/{pk}").get_data(as_text=True)
+    assert page.count("survey-print-estate") == 2 and f"estate={second_id}" in page

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import jinja2
 import qrcode
@@ -64,6 +64,7 @@ from app.printing.parallel import sheet_count, write_in_parallel
 from app.security.actor import Actor
 from app.security.privacy import reveal, viewer_sees
 from app.security.scope import scope_clause_for
+from app.workflows.registry import PrintOptionRefused
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STYLESHEET = TEMPLATES / "print" / "print.css"
@@ -240,7 +241,8 @@ def _full_phone(actor: Any) -> bool:
 # --- rendering ---------------------------------------------------------------------------
 
 def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
-           url: UrlOf | None, full_phone: bool | None, actor: Any) -> tuple[str, set[str]]:
+           url: UrlOf | None, full_phone: bool | None, actor: Any,
+           options: Mapping[str, str] | None = None) -> tuple[str, set[str]]:
     """(HTML of all sheets, font families it needs)."""
 
     languages = validate_languages(lang, second)
@@ -276,7 +278,12 @@ def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
                    "choice": label.choice, "verify_url": link, "qr": qr_data_uri(link),
                    "office": office, "company": company}
         if form.extra is not None:
-            context.update(form.extra(doc))
+            chosen = {name: options[name] for name in form.options
+                      if options and options.get(name)}
+            try:
+                context.update(form.extra(doc, **chosen))
+            except PrintOptionRefused as refusal:
+                raise WrongDocument(str(refusal)) from None
         sheets.append(Markup(template.render(context)))
     first_script = form_script(languages, docs[0].estate)
     html = env.get_template("print/document.html").render(
@@ -288,17 +295,18 @@ def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
 
 def render_html(form_key: str, docs: Iterable[Any], *, lang: str, second: str | None = "en",
                 url: UrlOf | None = None, full_phone: bool | None = None,
-                actor: Any = None) -> str:
+                actor: Any = None, options: Mapping[str, str] | None = None) -> str:
     """The HTML WeasyPrint turns into the PDF (for previews and tests)."""
-    html, _families = _build(form_key, docs, lang, second, url, full_phone, actor)
+    html, _families = _build(form_key, docs, lang, second, url, full_phone, actor, options)
     return html
 
 
 def render_pdf(form_key: str, docs: Iterable[Any], *, lang: str, second: str | None = "en",
                url: UrlOf | None = None, full_phone: bool | None = None,
-               actor: Any = None) -> bytes:
-    """`docs` printed on form `form_key` as ONE A4 PDF, each record on its own page(s)."""
-    html, families = _build(form_key, docs, lang, second, url, full_phone, actor)
+               actor: Any = None, options: Mapping[str, str] | None = None) -> bytes:
+    """`docs` printed on form `form_key` as ONE A4 PDF, each record on its own page(s);
+    `options` are the form's declared options (PrintForm.options) as the request gave them."""
+    html, families = _build(form_key, docs, lang, second, url, full_phone, actor, options)
     font_check.ensure_fonts(families)
     return write_pdf(html)
 

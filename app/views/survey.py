@@ -208,6 +208,9 @@ class SurveyView(WorkflowModelView):
                     "can_print", P.SURVEY),
                 "report_languages": (locale, "zh_Hans" if locale == "en" else "en"),
                 "can_export": self.appbuilder.sm.has_access(P.EXPORT, P.SURVEY),
+                # One stack of questionnaires per estate once the sample is drawn (R-SV-4).
+                "can_print_sample": item.state in ("sampled", "collecting")
+                and self.appbuilder.sm.has_access("can_print", P.SURVEY),
                 # The open letter and corrective actions follow the results (R-SV-8, R-SV-9).
                 "can_follow_up": results is not None and self.appbuilder.sm.has_access(
                     P.READ, P.OPEN_LETTER),

@@ -331,7 +331,9 @@ def pdf_response(items: list[Any], workflow: Workflow) -> Response:
     second = request.values.get("second", "en")
     try:
         validate_languages(lang, second)
-        pdf = render_pdf(form_key, items, lang=lang, second=second or None)
+        options = {name: request.values[name] for name in forms[form_key].options
+                   if request.values.get(name)}
+        pdf = render_pdf(form_key, items, lang=lang, second=second or None, options=options)
     except PrintError as error:
         return _error(str(error), error.status)
     number = items[0].number if len(items) == 1 else f"{len(items)}"

@@ -83,6 +83,11 @@ class Page:
     grants: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
+class PrintOptionRefused(ValueError):
+    """A print option (PrintForm.options) the record cannot take; the message is
+    translated and shown as the print's error (400)."""
+
+
 @dataclass(frozen=True)
 class PrintForm:
     """A paper form of the type (R-PR): an HTML template under app/templates/print/, its
@@ -95,7 +100,10 @@ class PrintForm:
     template: str  # e.g. "print/repair_form.html"
     rules: str = ""  # rule ids of RULES.md the form serves
     # Extra template values computed from the record (e.g. a deadline's due time).
-    extra: Callable[[Any], Mapping[str, Any]] | None = field(default=None, compare=False)
+    extra: Callable[..., Mapping[str, Any]] | None = field(default=None, compare=False)
+    # Options of the request passed to `extra` as keywords when given (e.g. "estate": the
+    # questionnaires of one estate of a survey); nothing else of the request reaches it.
+    options: tuple[str, ...] = ()
     doc_type: str = ""  # filled by the registry: the model's __workflow__
     endpoint: str = ""  # filled by the registry: detail page for the QR code
 

@@ -429,7 +429,8 @@ def estates_summary(session: Session, survey: Survey) -> list[dict[str, Any]]:
     for link in session.scalars(select(SurveyEstate).join(Estate)
                                 .where(SurveyEstate.survey_id == survey.id)
                                 .order_by(Estate.name)):
-        rows.append({"estate": link.estate, "households": link.households,
+        rows.append({"estate": link.estate, "estate_id": link.estate_id,
+                     "households": link.households,
                      "occupied": link.occupied_units, "required": link.required,
                      "sampled": link.sampled, "returned": returned[link.estate_id]})
     return rows
@@ -714,7 +715,7 @@ DOCUMENT = declare(DocumentType(
     print_forms=(
         PrintForm("survey_questionnaires", N_("Customer satisfaction questionnaire"),
                   "print/survey_questionnaires.html", "R-SV-3, R-SV-4, R-SV-6",
-                  extra=questionnaire_values),
+                  extra=questionnaire_values, options=("estate",)),
         PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
                   "print/survey_statistics.html", "R-SV-4, R-SV-5",
                   extra=statistics_values),

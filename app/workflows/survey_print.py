@@ -39,6 +39,7 @@ from typing import Any
 
 import qrcode
 from flask import current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
@@ -53,6 +54,7 @@ from app.models.survey import Survey, SurveyEstate, SurveyForm, item_label
 from app.models.workflow import DeadlinePolicy, DeadlineTimer
 from app.security.actor import Actor
 from app.security.scope import scope_clause_for
+from app.workflows.registry import PrintOptionRefused
 from app.workflows.survey_scoring import ANSWERS, percent
 
 # The online answering page a questionnaire's QR code opens (app/views/survey_answer.py).
@@ -149,11 +151,11 @@ def qr_png(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def households(session: Session, survey: Survey, actor: Actor | None = None
-               ) -> list[dict[str, Any]]:
-    """Every sampled household of the survey in the actor's scope, ordered by estate,
-    building and unit: code, estate, building, unit and the resident's name. One query;
-    the resident's phone is not even read."""
+def households(session: Session, survey: Survey, actor: Actor | None = None,
+               estate_id: int | None = None) -> list[dict[str, Any]]:
+    """Every sampled household of the survey (of one of its estates, if given) in the
+    actor's scope, ordered by estate, building and unit: code, estate, building, unit and
+    the resident's name. One query; the resident's phone is not even read."""
     actor = actor or Actor.current()
     query = (select(SurveyForm.code, Estate.name, Estate.script,
                     Building.name, Unit.number, Resident.name)
@@ -162,6 +164,8 @@ def households(session: Session, survey: Survey, actor: Actor | None = None
              .join(Building, Building.id == Unit.building_id)
              .outerjoin(Resident, Resident.id == SurveyForm.resident_id)
              .where(SurveyForm.survey_id == survey.id))
+    if estate_id is not None:
+        query = query.where(SurveyForm.estate_id == estate_id)
     clause = scope_clause_for(SurveyForm, actor.scope)
     if clause is not None:
         query = query.where(clause)
@@ -184,10 +188,22 @@ def collection_deadline(session: Session, survey: Survey) -> datetime | None:
         .order_by(DeadlineTimer.started_at.desc()).limit(1))
 
 
-def questionnaire_values(survey: Survey) -> dict[str, Any]:
-    """Template values of the questionnaire form (PrintForm.extra)."""
+def _estate_of(survey: Survey, estate: str) -> int:
+    """The id of one of the survey's estates, as the print request named it."""
+    ids = {e.id for e in survey.estates}
+    if not estate.isdigit() or int(estate) not in ids:
+        raise PrintOptionRefused(_("The survey %(number)s does not cover this estate.",
+                              number=survey.number))
+    return int(estate)
+
+
+def questionnaire_values(survey: Survey, estate: str | None = None) -> dict[str, Any]:
+    """Template values of the questionnaire form (PrintForm.extra): every sampled
+    household, or those of one estate (the form's option "estate": one stack of paper per
+    estate, R-SV-4)."""
     session = _session(survey)
-    rows = households(session, survey)
+    estate_id = _estate_of(survey, estate) if estate else None
+    rows = households(session, survey, estate_id=estate_id)
     for row in rows:
         row["url"] = answer_url(row["code"])
         row["qr"] = qr_png(row["url"])  # once per page
