@@ -524,3 +524,33 @@ def test_the_questionnaires_of_one_estate_print_apart(app, api_as, as_user, worl
     # The survey page offers one print per estate while the sample is out.
     page = as_user("supervisor_a").get(f"/surveyview/show/{pk}").get_data(as_text=True)
     assert page.count("survey-print-estate") == 2 and f"estate={second_id}" in page
+
+
+def test_the_sample_list_prints_who_got_and_who_returned_a_questionnaire(world, api_as,
+                                                                          seeded):
+    """The sample list (R-SV-3) is a printed table as well as the questionnaire list: every
+    sampled household with its code, and which questionnaires came back, never a phone."""
+    pk = walk(api_as, world, seeded, "collecting")
+    forms = seeded.scalars(select(SurveyForm).where(SurveyForm.survey_id == pk)
+                           .order_by(SurveyForm.unit_id)).all()
+    codes = [form.code for form in forms]
+    record_answers(forms[0], {item["key"]: "satisfied" for item in DEFAULT_ITEMS},
+                   channel="online", session=seeded, actor=None, now=local_now())
+    seeded.commit()
+    supervisor = api_as("supervisor_a")
+    for lang, second, title, online in (("zh_Hans", "en", "抽样名单", "线上"),
+                                        ("zh_Hant", "en", "抽樣名單", "網上")):
+        pdf = fetch(supervisor, pk, "survey_sample", lang, second)
+        text = flat("".join(pdf_text(pdf)))
+        assert title in text and "Surveysamplelist" in text
+        assert all(code in text for code in codes)
+        assert "A-1501" in text and "A-1502" in text and "ResidentA" in text
+        assert "13812345678" not in text and "5678" not in text  # no phone at all
+        assert f"✓{online}" in text and text.count("✓") == 1
+        assert_every_character_has_a_glyph(pdf)
+    only_a = flat("".join(pdf_text(supervisor.get(
+        f"{API}{pk}/pdf?form=survey_sample&lang=zh_Hans&second=en"
+        f"&estate={world.estate_a}").data)))
+    assert all(code in only_a for code in codes)
+    assert supervisor.get(f"{API}{pk}/pdf?form=survey_sample&lang=zh_Hans"
+                          f"&estate={world.estate_b}").status_code == 400

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from app.models import DeadlinePolicy, DeadlineTimer
+from app.models import DeadlinePolicy, DeadlineTimer, Notification
 from app.models.base import local_now
 from app.models.survey import (
     DEFAULT_ITEMS,
@@ -23,6 +23,7 @@ from app.models.survey import (
     SurveyForm,
 )
 from app.security.actor import Actor
+from app.workflows.deadlines import tick_in_session
 from app.workflows.queues import DUE_FILTERS, _due_matches
 from app.workflows.survey import AnswerError, record_answers, recovery
 from tests.helpers import transition
@@ -301,6 +302,32 @@ def test_an_online_code_expires_with_the_collection_window(app, world, api_as, s
     assert "survey-closed" in late and "survey-answer" not in late
     with clock.using(clock.FrozenClock(due - timedelta(minutes=1))):
         assert "survey-answer" in app.test_client().get(f"/s/{code}").get_data(as_text=True)
+
+
+def test_the_collection_warns_then_escalates_with_frozen_time(world, api_as, seeded):
+    """R-SV-4: collection within 10 days of distribution. The deadline engine warns at 70 %
+    of the window and escalates to the office director once it has passed; answers
+    returned meanwhile do not stop it, closing the collection does."""
+    supervisor, deputy = api_as("supervisor_a"), api_as("deputy")
+    pk = plan(supervisor, world, seeded)
+    take(supervisor, pk, "submit")
+    take(deputy, pk, "approve")
+    take(supervisor, pk, "receive_forms")
+    take(supervisor, pk, "distribute")
+    timer = seeded.scalar(select(DeadlineTimer).join(DeadlinePolicy).where(
+        DeadlineTimer.doc_type == "survey", DeadlineTimer.doc_id == pk,
+        DeadlinePolicy.key == "survey.collection"))
+    started, due = timer.started_at, timer.due_at
+    assert due - started == timedelta(days=10)
+    assert tick_in_session(seeded, started + timedelta(days=6)).warnings == 0
+    assert tick_in_session(seeded, started + timedelta(days=7, minutes=1)).warnings == 1
+    result = tick_in_session(seeded, due + timedelta(minutes=1))
+    assert result.escalations == 1
+    notes = seeded.scalars(select(Notification).where(Notification.doc_type == "survey",
+                                                      Notification.doc_id == pk,
+                                                      Notification.level == 1)).all()
+    assert world.user_director_a in {n.user_id for n in notes}
+    assert tick_in_session(seeded, due + timedelta(minutes=5)).escalations == 0
 
 
 def test_keyboard_entry_round_trip(world, api_as, as_user, seeded):

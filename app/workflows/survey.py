@@ -59,7 +59,11 @@ from app.workflows.registry import (
     PrintForm,
     declare,
 )
-from app.workflows.survey_print import questionnaire_values, statistics_values
+from app.workflows.survey_print import (
+    questionnaire_values,
+    sample_values,
+    statistics_values,
+)
 from app.workflows.survey_sampling import (
     SamplingRates,
     draw_sample,
@@ -716,6 +720,9 @@ DOCUMENT = declare(DocumentType(
         PrintForm("survey_questionnaires", N_("Customer satisfaction questionnaire"),
                   "print/survey_questionnaires.html", "R-SV-3, R-SV-4, R-SV-6",
                   extra=questionnaire_values, options=("estate",)),
+        # The sample list (R-SV-3): who gets a questionnaire, and who returned it.
+        PrintForm("survey_sample", N_("Survey sample list"), "print/survey_sample.html",
+                  "R-SV-3, R-SV-4", extra=sample_values, options=("estate",)),
         PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
                   "print/survey_statistics.html", "R-SV-4, R-SV-5",
                   extra=statistics_values),

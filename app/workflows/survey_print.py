@@ -50,7 +50,14 @@ from werkzeug.routing import BuildError
 from app.models.org import Building, Estate, Unit
 from app.models.resident import Resident
 from app.models.settings import setting
-from app.models.survey import Survey, SurveyEstate, SurveyForm, item_label
+from app.models.survey import (
+    CHANNELS,
+    FORM_STATES,
+    Survey,
+    SurveyEstate,
+    SurveyForm,
+    item_label,
+)
 from app.models.workflow import DeadlinePolicy, DeadlineTimer
 from app.security.actor import Actor
 from app.security.scope import scope_clause_for
@@ -158,7 +165,8 @@ def households(session: Session, survey: Survey, actor: Actor | None = None,
     the resident's name. One query; the resident's phone is not even read."""
     actor = actor or Actor.current()
     query = (select(SurveyForm.code, Estate.name, Estate.script,
-                    Building.name, Unit.number, Resident.name)
+                    Building.name, Unit.number, Resident.name, SurveyForm.state,
+                    SurveyForm.channel)
              .join(Estate, Estate.id == SurveyForm.estate_id)
              .join(Unit, Unit.id == SurveyForm.unit_id)
              .join(Building, Building.id == Unit.building_id)
@@ -170,8 +178,9 @@ def households(session: Session, survey: Survey, actor: Actor | None = None,
     if clause is not None:
         query = query.where(clause)
     rows = [{"code": code, "estate": estate, "script": script, "building": building,
-             "unit": number, "resident": resident or ""}
-            for code, estate, script, building, number, resident in session.execute(query)]
+             "unit": number, "resident": resident or "", "state": state, "channel": channel}
+            for code, estate, script, building, number, resident, state, channel
+            in session.execute(query)]
     rows.sort(key=lambda row: (natural_key(row["estate"]), natural_key(row["building"]),
                                natural_key(row["unit"]), row["code"]))
     return rows
@@ -210,6 +219,17 @@ def questionnaire_values(survey: Survey, estate: str | None = None) -> dict[str,
     return {"households": rows, "items": list(survey.items or []),
             "item_labels": item_labels, "answers": ANSWERS,
             "collection_due": collection_deadline(session, survey)}
+
+
+def sample_values(survey: Survey, estate: str | None = None) -> dict[str, Any]:
+    """Template values of the sample list (PrintForm.extra): the sampled households, of
+    one estate if asked, with whether each questionnaire came back (R-SV-3, R-SV-4)."""
+    session = _session(survey)
+    estate_id = _estate_of(survey, estate) if estate else None
+    rows = households(session, survey, estate_id=estate_id)
+    estates = [e for e in survey.estates if estate_id in (None, e.id)]
+    return {"households": rows, "sample_estates": estates, "form_states": FORM_STATES,
+            "channels": CHANNELS, "returned": sum(r["state"] == "returned" for r in rows)}
 
 
 # --- the statistics table -----------------------------------------------------------------------
