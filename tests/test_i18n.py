@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,18 @@ def test_every_message_is_translated(extracted, locale):
     assert not missing, f"{locale}: not in the catalog (run bin/i18n all): {missing[:20]}"
     assert not untranslated, f"{locale}: untranslated: {untranslated[:20]}"
     assert not fuzzy, f"{locale}: fuzzy: {fuzzy[:20]}"
+
+
+def test_no_message_shows_a_rule_id(extracted):
+    """Rule ids (R-CP-4…) belong to the code and its comments; what users read never
+    carries them, in any language."""
+    rule = re.compile(r"\bR-[A-Z]{2,4}-\d")
+    assert not sorted(m for m in extracted if rule.search(m))
+    for locale in LOCALES:
+        shown = [m.id for m in _catalog(locale) if m.id and any(
+            rule.search(s) for s in (m.string if isinstance(m.string, (list, tuple))
+                                     else [m.string]) if s)]
+        assert not shown, f"{locale}: {shown[:5]}"
 
 
 def test_traditional_catalog_is_traditional():

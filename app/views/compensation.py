@@ -218,7 +218,8 @@ class CompensationClaimView(WorkflowModelView):
         "claimant_phone": _l("Leave empty for the complainant's phone."),
         "liability": _l("Split: fill in each liable part; the parts add up to the amount."),
         "amount": _l("Exact yuan with at most two decimal places, such as 12000.50."),
-        "contractor_name": _l("Needed when the contractor is liable (R-CO-2)."),
+        # R-CO-2
+        "contractor_name": _l("Needed when the contractor is liable."),
         "evidence_files": _l("Photos (JPEG, PNG, WebP) or PDF scans."),
     }
     label_columns = LABELS
@@ -382,11 +383,13 @@ class ApprovalRuleView(ScopedModelView):
 
     datamodel = scoped(ApprovalRule)
     class_permission_name = P.APPROVAL_RULE
+    # The procedure clause a rule comes from stays in the data (`rule`), not on the pages:
+    # what the people who keep these rules read carries no rule ids.
     list_columns = ["liability_label", "max_amount", "reviewer_role", "approver_role",
-                    "forward_to_developer", "rule"]
+                    "forward_to_developer"]
     show_columns = list_columns
     add_columns = edit_columns = ["liability", "max_amount", "reviewer_role",
-                                  "approver_role", "forward_to_developer", "rule"]
+                                  "approver_role", "forward_to_developer"]
     search_columns = ["liability", "approver_role", "forward_to_developer"]
     base_order = ("liability", "asc")
     add_form_extra_fields = edit_form_extra_fields = {
@@ -399,12 +402,12 @@ class ApprovalRuleView(ScopedModelView):
         "approver_role": SelectField(_l("Approved by (role)"), choices=_role_choices,
                                      validators=[_Decider()]),
         "forward_to_developer": BooleanField(_l("Forward to the developer")),
-        "rule": StringField(_l("Rule"), validators=[Optional()]),
     }
     description_columns = {
         "max_amount": _l("Empty: any amount above the other rows of this liability."),
+        # R-CO-4
         "forward_to_developer": _l("Loss related to the developer, or above the company's "
-                                   "authority, goes to the developer (R-CO-4)."),
+                                   "authority, goes to the developer."),
     }
     formatters_columns = {"max_amount": _money, "forward_to_developer": _yes_no,
                           "reviewer_role": role_label, "approver_role": role_label}
@@ -414,7 +417,6 @@ class ApprovalRuleView(ScopedModelView):
     def _clean(self, item: ApprovalRule) -> None:
         item.reviewer_role = item.reviewer_role or None
         item.approver_role = item.approver_role or None
-        item.rule = (item.rule or "").strip() or None
 
     def pre_add(self, item: ApprovalRule) -> None:
         super().pre_add(item)

@@ -117,12 +117,15 @@ class ComplaintView(WorkflowModelView):
         "customer_requested_by": _datetime(_l("Customer's requested date")),
     }
     description_columns = {
+        # R-CP-2
         "immediate_reply": _l("Reply at once when you can; otherwise agree a reply time "
-                              "with the complainant (R-CP-2)."),
+                              "with the complainant."),
+        # R-CP-5
         "customer_requested_by": _l("A general complaint is resolved by this date when the "
-                                    "customer asks for one, else within 2 days (R-CP-5)."),
+                                    "customer asks for one, else within 2 days."),
+        # R-CP-4
         "matter": _l("Five or more households of one estate on the same matter at the same "
-                     "time are proposed as a collective complaint (R-CP-4)."),
+                     "time are proposed as a collective complaint."),
     }
     formatters_columns = {"developer_caused": _yes_no, "collective": _yes_no}
     label_columns = LABELS

@@ -115,8 +115,9 @@ class ServiceRecordView(WorkflowModelView):
         "received_at": datetime_field(_l("Received at")),
     }
     description_columns = {
+        # R-CS-2
         "relayed_orally": _l("An urgent matter may be relayed to the department by word of "
-                             "mouth; it is still recorded here (R-CS-2)."),
+                             "mouth; it is still recorded here."),
         "received_at": _l("Leave empty for now; fill in for a contact taken earlier."),
         "contact_name": _l("Empty: the resident's name."),
         "contact_phone": _l("Empty: the resident's phone."),

@@ -31,13 +31,14 @@ class DeadlinePolicyView(ScopedModelView):
     datamodel = scoped(DeadlinePolicy)
     class_permission_name = P.DEADLINE_POLICY
     exclude_route_methods = {"add", "delete"}
-    list_columns = ["name_label", "rule", "amount", "unit_label", "warn_share",
+    # No rule ids on the page: the policy's name says what it times.
+    list_columns = ["name_label", "amount", "unit_label", "warn_share",
                     "escalation_chain", "escalation_step_minutes", "active"]
-    show_columns = ["key", "name_label", "rule", "amount", "unit_label", "warn_share",
+    show_columns = ["key", "name_label", "amount", "unit_label", "warn_share",
                     "escalation_chain", "escalation_step_minutes", "active", "updated_at"]
     edit_columns = ["amount", "unit", "warn_share", "escalation_chain",
                     "escalation_step_minutes", "active"]
-    search_columns = ["key", "doc_type", "rule", "unit", "active"]
+    search_columns = ["key", "doc_type", "unit", "active"]
     edit_form_extra_fields = {
         "unit": SelectField(_l("Unit"), choices=list(DURATION_UNITS.items())),
         "active": BooleanField(_l("Active")),

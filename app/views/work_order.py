@@ -50,7 +50,8 @@ LABELS = {
     "cancel_reason": _l("Reason cancelled"), "notice_signed_by": _l("Repair notice signed by"),
     "notice_signed_at": _l("Repair notice signed at"),
     "notice_visit_at": _l("Engineering visit time"), "resident_told_at": _l("Resident told at"),
-    "photos": _l("Photos"), "photo_files": _l("Photos"), "version": _l("Version"), "due_at": _l("Due"),
+    "photos": _l("Photos"), "photo_files": _l("Photos"), "version": _l("Version"),
+    "due_at": _l("Due"),
     "assigned_role_label": _l("Revisit by"), "assignee": _l("Assigned to"),
     "work_order": _l("Work order"), "mode_label": _l("Mode"),
     "revisited_at": _l("Revisited at"), "revisitee": _l("Revisitee (signs)"),
@@ -108,8 +109,9 @@ class WorkOrderView(WorkflowModelView):
         "reported_at": datetime_field(_l("Reported at")),
     }
     description_columns = {
+        # R-WO-2
         "emergency": _l("An emergency repair needs the technician on site within 15 "
-                        "minutes of the report (R-WO-2)."),
+                        "minutes of the report."),
         "reported_at": _l("Leave empty for now; fill in for a report taken earlier."),
         "photo_files": _l("JPEG, PNG or WebP, each at most the configured size."),
     }

@@ -185,7 +185,8 @@ def prepare_claim(doc: CompensationClaim, actor: Actor, session: Session,
                     amount=f"{doc.amount:,.2f}")
             parts[doc.liability] = doc.amount
     if parts.get("contractor") and not (doc.contractor_name or "").strip():
-        errors["contractor_name"] = _("Name the contractor liable for this loss (R-CO-2).")
+        # R-CO-2
+        errors["contractor_name"] = _("Name the contractor liable for this loss.")
     if errors:
         raise InvalidData(_("Please correct the highlighted fields."), errors)
 
@@ -227,8 +228,9 @@ def _files_attached(doc: CompensationClaim, ctx: Context) -> str | None:
     if not files:
         return _("Attach at least one file (a photo or a PDF).")
     if any(f.kind == "quality_station" for f in files) and doc.kind not in HOUSE_KINDS:
+        # R-CO-5
         return _("Only a house return or exchange carries the quality supervision station's "
-                 "confirmation (R-CO-5).")
+                 "confirmation.")
     return None
 
 
@@ -242,8 +244,9 @@ def _contractor_part(doc: CompensationClaim) -> Decimal:
 
 def _acknowledgement_applies(doc: CompensationClaim, ctx: Context) -> str | None:
     if not _contractor_part(doc):
+        # R-CO-2
         return _("Only a claim with a contractor-liable part needs the contractor's "
-                 "acknowledgement (R-CO-2).")
+                 "acknowledgement.")
     when = ctx.data.get("acknowledged_at")
     if when is not None and when > ctx.now + timedelta(minutes=5):
         return _("The acknowledgement cannot be dated in the future.")
@@ -256,16 +259,18 @@ def _ready_to_submit(doc: CompensationClaim, ctx: Context) -> str | None:
     if doc.kind in HOUSE_KINDS:
         return None
     if not _has_file(doc, "evidence"):
-        return _("Attach at least one piece of evidence of the loss before submitting "
-                 "(R-CO-1).")
+        # R-CO-1
+        return _("Attach at least one piece of evidence of the loss before submitting.")
     if _contractor_part(doc):
         if not (doc.acknowledged_by and doc.acknowledged_by_name and doc.acknowledged_at):
+            # R-CO-2
             return _("A contractor-liable claim needs the contractor's written "
                      "acknowledgement, or the supervising engineer's if the contractor "
-                     "refuses (R-CO-2). Record it first.")
+                     "refuses. Record it first.")
         if not _has_file(doc, "acknowledgement"):
+            # R-CO-2
             return _("Attach the signed acknowledgement of the contractor or the "
-                     "supervising engineer (R-CO-2).")
+                     "supervising engineer.")
     try:
         route_for(doc, ctx.session)
     except NoRule as error:
@@ -298,16 +303,19 @@ def _holds_route_role(doc: CompensationClaim, ctx: Context) -> str | None:
     if role and role in held_roles(ctx.actor, ctx.session):
         return None
     if doc.state == "under_review":
-        return _("This claim is reviewed by the %(role)s (R-CO-2, R-CO-3).",
+        # R-CO-2, R-CO-3
+        return _("This claim is reviewed by the %(role)s.",
                  role=role_label(role))
-    return _("This claim needs the approval of the %(role)s (R-CO-2, R-CO-3).",
+    # R-CO-2, R-CO-3
+    return _("This claim needs the approval of the %(role)s.",
              role=role_label(role))
 
 
 def _quality_station_letter(doc: CompensationClaim, ctx: Context) -> str | None:
     if not _has_file(doc, "quality_station"):
+        # R-CO-5
         return _("Attach the quality supervision station's written confirmation that the "
-                 "national return standards are met (R-CO-5).")
+                 "national return standards are met.")
     return None
 
 
@@ -315,8 +323,8 @@ def _marketing_member(doc: CompensationClaim, ctx: Context) -> str | None:
     if doc.marketing_done_at is not None:
         return _("Marketing's part is already done.")
     if not _in_department_of_kind(doc, ctx.actor, ctx.session, "marketing"):
-        return _("Marketing's part is recorded by the Marketing department of this office "
-                 "(R-CO-5).")
+        # R-CO-5
+        return _("Marketing's part is recorded by the Marketing department of this office.")
     return None
 
 
@@ -324,8 +332,9 @@ def _service_member(doc: CompensationClaim, ctx: Context) -> str | None:
     if doc.service_done_at is not None:
         return _("Customer Service's part is already done.")
     if not _in_department_of_kind(doc, ctx.actor, ctx.session, "customer_service"):
+        # R-CO-5
         return _("Customer Service's part is recorded by the Customer Service department "
-                 "of this office (R-CO-5).")
+                 "of this office.")
     return None
 
 

@@ -95,8 +95,9 @@ def prepare_registration(doc: Complaint, actor: Actor, session: Session,
         errors["event_time"] = _("The event cannot be in the future.")
     reply = (doc.immediate_reply or "").strip()
     if not reply and doc.agreed_reply_at is None:
+        # R-CP-2
         errors["agreed_reply_at"] = _("Reply at once, or agree a reply time with the "
-                                      "complainant (R-CP-2).")
+                                      "complainant.")
     elif doc.agreed_reply_at is not None and doc.agreed_reply_at <= now and not reply:
         errors["agreed_reply_at"] = _("Must be in the future.")
     if errors:
@@ -172,13 +173,15 @@ def _valid_classification(doc: Complaint, ctx: Context) -> str | None:
     if unknown:
         return _("Unknown major criteria: %(codes)s. Use a to e.", codes=", ".join(unknown))
     if cls == "major" and not codes:
-        return _("A major complaint needs at least one of the criteria a to e (R-CP-4).")
+        # R-CP-4
+        return _("A major complaint needs at least one of the criteria a to e.")
     if cls != "major" and codes:
         return _("Criteria a to e apply to major complaints only.")
     if cls == "assist" and not ctx.data.get("assist_scope"):
         return _("Say whether the matter is inside or outside the estate.")
     if ctx.data.get("developer_caused") and cls != "assist":
-        return _("A developer-caused complaint is an assist complaint (R-CP-3).")
+        # R-CP-3
+        return _("A developer-caused complaint is an assist complaint.")
     return None
 
 
@@ -227,7 +230,8 @@ def _unfounded_only(doc: Complaint, ctx: Context) -> str | None:
 
 def _visit_time_set(doc: Complaint, ctx: Context) -> str | None:
     if doc.site_visit_at is None:
-        return _("No on-site time has been committed by a supervisor yet (R-CP-9).")
+        # R-CP-9
+        return _("No on-site time has been committed by a supervisor yet.")
     return None
 
 
@@ -253,9 +257,10 @@ CLASSIFY_FIELDS = (
     Field("class_reason", _l("Reason for the class"), "textarea"),
     Field("major_criteria", _l("Major criteria (a–e, comma-separated)"), "text",
           required=False, attr=None,
+          # R-CP-4
           description=_l("a promised service not delivered, raised repeatedly; b major loss "
                          "or injury; c not resolved within a month; d government or media; "
-                         "e collective (R-CP-4).")),
+                         "e collective.")),
     Field("assist_scope", _l("Assist: inside or outside the estate"), "choice",
           choices=ASSIST_SCOPES, required=False, attr=None),
     Field("developer_caused", _l("Caused by the developer"), "bool", required=False,
@@ -388,7 +393,8 @@ def upgrade_unresolved(session: Session, now: datetime) -> int:
         Complaint.state.in_(("classified", "in_progress", "with_developer")))).all()
     for complaint in due:
         apply(complaint, "upgrade", {}, actor=Actor.system(), session=session, now=now,
-              comment=_("Unresolved after %(n)d month(s) (R-CP-4 c).",
+              # R-CP-4 c
+              comment=_("Unresolved after %(n)d month(s).",
                                       n=months))
     return len(due)
 

@@ -93,7 +93,8 @@ def prepare_registration(doc: ServiceRecord, actor: Actor, session: Session,
         errors["content"] = _("Record what the customer said.")
     doc.urgent, doc.relayed_orally = bool(doc.urgent), bool(doc.relayed_orally)
     if doc.relayed_orally and not doc.urgent:
-        errors["relayed_orally"] = _("Only an urgent matter is relayed orally (R-CS-2).")
+        # R-CS-2
+        errors["relayed_orally"] = _("Only an urgent matter is relayed orally.")
     if doc.received_at is None:
         doc.received_at = now
     elif doc.received_at > now + timedelta(minutes=5):
@@ -125,7 +126,8 @@ def _inquiry_needs_reply_time(doc: ServiceRecord, ctx: Context) -> str | None:
     """R-CS-3: an inquiry the agent could not answer leaves with a reply deadline."""
     if doc.kind == "inquiry" and ctx.data.get("reply_due_at") is None \
             and doc.reply_due_at is None:
-        return _("Set the time by which the department must answer this inquiry (R-CS-3).")
+        # R-CS-3
+        return _("Set the time by which the department must answer this inquiry.")
     return None
 
 
@@ -247,11 +249,12 @@ ANSWER = Field("reply", _l("Answer or result"), "textarea")
 DISPATCH_FIELDS = (
     Field("department_id", _l("Handling department"), "user", choices=departments_of_office),
     Field("liaison_note", _l("Liaison note"), "textarea",
+          # R-CS-2
           description=_l("What the department must do; printed on the internal liaison "
-                         "slip (R-CS-2).")),
+                         "slip.")),
     Field("reply_due_at", _l("Reply due"), "datetime", required=False, future=True,
-          description=_l("Required for an inquiry: the department answers by then "
-                         "(R-CS-3).")),
+          # R-CS-3
+          description=_l("Required for an inquiry: the department answers by then.")),
 )
 # Armed again on a redispatch: the new department gets its own 2 working days.
 DISPATCH_ARMS = (Arm("cs.reply", due="reply_due_at", handler="received_by_id"),
@@ -311,8 +314,9 @@ SERVICE_RECORD = Workflow(
                                  attr=None),
                            Field("emergency", _l("Emergency"), "bool", required=False,
                                  attr=None,
+                                 # R-WO-2
                                  description=_l("An urgent entry becomes an emergency "
-                                                "repair (R-WO-2).")),
+                                                "repair.")),
                            Field("location", _l("Location"), "text", required=False,
                                  attr=None)),
                    guards=(_may_create(P.WORK_ORDER, _l("Work order")),),
@@ -340,8 +344,9 @@ SERVICE_RECORD = Workflow(
                                  required=False, attr=None),
                            Field("agreed_reply_at", _l("Reply time agreed"), "datetime",
                                  required=False, attr=None,
+                                 # R-CP-2
                                  description=_l("Reply at once, or agree a reply time "
-                                                "with the complainant (R-CP-2)."))),
+                                                "with the complainant."))),
                    guards=(_may_create(P.COMPLAINT, _l("Complaint")),),
                    effects=(_create_complaint,), set_now=("closed_at",), cancels=("*",),
                    icon="fa-bullhorn"),

@@ -102,8 +102,9 @@ def _assigned_or_lead(doc: Any, ctx: Context) -> str | None:
 
 def _not_emergency(doc: Any, ctx: Context) -> str | None:
     if doc.emergency:
+        # R-WO-2
         return _("An emergency repair needs the technician on site within 15 minutes; "
-                 "an appointment is not possible (R-WO-2).")
+                 "an appointment is not possible.")
     return None
 
 
@@ -205,7 +206,8 @@ WORK_ORDER = Workflow(
                    cancels=("wo.appointment",), comment_required=True,
                    arms=(Arm("wo.ready", handler="technician_id"),), icon="fa-exchange"),
         Transition("accept", _l("Accept the job"), ("dispatched",), "accepted", FIELD_STAFF,
-                   guards=(_assigned_or_lead,), meets=("wo.ready",), set_now=("accepted_at",), icon="fa-check"),
+                   guards=(_assigned_or_lead,), meets=("wo.ready",), set_now=("accepted_at",),
+                   icon="fa-check"),
         Transition("agree_appointment", _l("Agree an appointment"), ("accepted",),
                    "appointment_agreed", FIELD_STAFF,
                    fields=(Field("appointment_at", _l("Appointment"), "datetime",
@@ -270,8 +272,8 @@ WORK_ORDER = Workflow(
                    (P.ROLE_CS_SUPERVISOR,),
                    fields=(Field("notice_visit_at", _l("Engineering visit time"), "datetime",
                                  required=False, future=True,
-                                 description=_l("Only when Engineering cannot come at once "
-                                                "(R-WO-6).")),),
+                                 # R-WO-6
+                                 description=_l("Only when Engineering cannot come at once.")),),
                    guards=(_notice_not_signed,), set_now=("notice_signed_at",),
                    set_actor=("notice_signed_by_id",), icon="fa-pencil-square-o"),
         Transition("tell_resident", _l("Resident told of the visit time"),
