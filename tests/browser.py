@@ -37,18 +37,14 @@ def _free_port() -> int:
 @contextmanager
 def live_server(tmp_dir: Path) -> Iterator[str]:
     from app.extensions import db
-    from app.models.settings import seed_settings
-    from app.workflows.claim_routing import seed_approval_rules
-    from app.workflows.deadlines import seed_policies
+    from tests.helpers import seed_reference_data
     from tests.scratch_db import app_on_copy, copied_database
 
     url = f"sqlite:///{tmp_dir / 'browser.db'}"
     copied_database(url)
     app = app_on_copy(url)
     with app.app_context():
-        seed_policies(db.session)
-        seed_settings(db.session)
-        seed_approval_rules(db.session)
+        seed_reference_data(db.session)
         db.session.commit()
         db.session.remove()
     port = _free_port()

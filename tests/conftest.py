@@ -46,6 +46,7 @@ from sqlalchemy.util import ScopedRegistry  # noqa: E402
 
 # Shared helpers, also importable from here (tests/helpers.py is where they live).
 from tests.helpers import (csrf_token, edit_form_token, login,  # noqa: E402, F401
+                           seed_reference_data,
                            put_versioned)
 from tests.world import PASSWORD, World  # noqa: E402
 
@@ -203,20 +204,9 @@ def api_as(app: Flask) -> Callable[[str], FlaskClient]:
 
 @pytest.fixture
 def seeded(app: Flask, db_session: scoped_session) -> scoped_session:
-    """The reference data the workflows read, inside the test's transaction: deadline
-    policies, settings, claim approval rules, and the mainland working-day calendar of 2026
-    (the fixed dates of many tests) and of this year and the next."""
-    from app.models.base import local_now
-    from app.models.settings import seed_settings
-    from app.workflows.calendar import seed_calendar
-    from app.workflows.claim_routing import seed_approval_rules
-    from app.workflows.deadlines import seed_policies
-
-    seed_policies(db_session)
-    seed_settings(db_session)
-    seed_approval_rules(db_session)
-    year = local_now().year
-    seed_calendar(db_session, regions=("mainland",), years=sorted({2026, year, year + 1}))
+    """The reference data the workflows read (tests.helpers.seed_reference_data), inside
+    the test's transaction."""
+    seed_reference_data(db_session)
     db_session.commit()
     return db_session
 

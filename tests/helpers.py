@@ -179,3 +179,20 @@ def assert_every_character_has_a_glyph(pdf: bytes) -> None:
     text = "".join(page.extract_text() or "" for page in reader.pages)
     uncovered = {ch for ch in text if not ch.isspace()} - covered
     assert not uncovered, f"characters without an embedded glyph: {sorted(uncovered)}"
+
+
+def seed_reference_data(session) -> None:
+    """The reference data the workflows read: deadline policies, settings, claim approval
+    rules, and the mainland working-day calendar of 2026 (the fixed dates of many tests)
+    and of this year and the next. Does not commit."""
+    from app.models.base import local_now
+    from app.models.settings import seed_settings
+    from app.workflows.calendar import seed_calendar
+    from app.workflows.claim_routing import seed_approval_rules
+    from app.workflows.deadlines import seed_policies
+
+    seed_policies(session)
+    seed_settings(session)
+    seed_approval_rules(session)
+    year = local_now().year
+    seed_calendar(session, regions=("mainland",), years=sorted({2026, year, year + 1}))

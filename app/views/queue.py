@@ -20,6 +20,7 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.views.base import ScopedModelView, scoped
+from app.views.notification_badge import badge_context
 from app.views.workflow import DOCUMENT_ENDPOINTS, DOCUMENT_TYPES
 from app.workflows.queues import DEPARTMENT, DUE_FILTERS, MY_WORK, queue
 from app.workflows.registry import registered
@@ -99,6 +100,13 @@ class NotificationView(ScopedModelView):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.formatters_columns = {"message": self._message_link}
+
+    def create_blueprint(self, appbuilder: Any, *args: Any, **kwargs: Any) -> Any:
+        """The navbar's unread badge (templates/appbuilder/navbar_right.html) comes with
+        the list it links to."""
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.app_context_processor(badge_context)
+        return blueprint
 
     @staticmethod
     def _message_link(message: tuple[int, str]) -> Markup:
