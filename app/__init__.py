@@ -48,8 +48,15 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from app import clock, health, unit_of_work
     from app.audit import install_audit_listener
     from app.commands import register_commands
+    from app.errors import install as install_error_pages
     from app.extensions import csrf, db, migrate
-    from app.i18n import duration_label, select_locale, use_wtforms_catalog
+    from app.i18n import (
+        PRODUCT_NAME,
+        PRODUCT_NAME_ID,
+        duration_label,
+        select_locale,
+        use_wtforms_catalog,
+    )
     from app.security import api_csrf, sessions
     from app.security.input_guard import install as install_input_guard
     from app.security.manager import forget_request_answers, schema_ready
@@ -64,6 +71,9 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validate_password
+    # The product's name in the navbar and the browser's tab, in the reader's language.
+    if app.config["APP_NAME"] == PRODUCT_NAME_ID:
+        app.config["APP_NAME"] = PRODUCT_NAME
     clock.set_zone(app.config.get("TIMEZONE", clock.DEFAULT_ZONE))  # every stored time
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for each other (numbering, ticks) instead of failing at once.
@@ -104,6 +114,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     install_names()
     register_commands(app)
     install_input_guard(app)  # 400/404 for input no view can store or look up
+    install_error_pages(app)  # translated error pages; JSON errors under /api/
 
     @app.after_request
     def _security_headers(response):

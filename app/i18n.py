@@ -17,6 +17,7 @@ from wtforms.i18n import messages_path
 
 # The product's name (config APP_NAME) as the navbar shows it, in the reader's language.
 PRODUCT_NAME = _l("Property Service Desk")
+PRODUCT_NAME_ID = "Property Service Desk"  # its message id (config.py's APP_NAME)
 
 BROWSER_TAGS = {
     "zh-cn": "zh_Hans", "zh-sg": "zh_Hans", "zh-hans": "zh_Hans", "zh-my": "zh_Hans",

@@ -64,9 +64,9 @@ def test_every_message_is_translated(extracted, locale):
 
 
 def test_no_message_shows_a_rule_id(extracted):
-    """Rule ids (R-CP-4…) belong to the code and its comments; what users read never
-    carries them, in any language."""
-    rule = re.compile(r"\bR-[A-Z]{2,4}-\d")
+    """Rule ids (R-CP-4…) and the developers' documents belong to the code and its
+    comments; what users read never carries them, in any language."""
+    rule = re.compile(r"\bR-[A-Z]{2,4}-\d|RULES\.md|STACK\.md")
     assert not sorted(m for m in extracted if rule.search(m))
     for locale in LOCALES:
         shown = [m.id for m in _catalog(locale) if m.id and any(

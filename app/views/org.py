@@ -47,7 +47,8 @@ class CompanyView(ScopedModelView):
         "complaint_policy": choice_field(_l("Complaint procedure"), COMPLAINT_POLICIES),
     }
     description_columns = {
-        "complaint_policy": _l("The complaint deadlines the company works to (RULES.md §5): "
+        # The complaint rules' presets (R-CP-*).
+        "complaint_policy": _l("The complaint deadlines the company works to: "
                                "the standard procedure or one of the presets."),
     }
     label_columns = LABELS
