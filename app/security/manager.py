@@ -95,9 +95,11 @@ class SecurityApi(FabSecurityApi):
 
 
 # What the access checks remember during one request (row scope, public permissions, view
-# access). Flask's `g` belongs to the application context, which a request shares with an
-# enclosing one (a CLI command, a test): forgotten when each request starts.
-REQUEST_ANSWERS = ("_row_scope", "_public_permissions", "_view_access")
+# access, the navbar's unread count). Flask's `g` belongs to the application context,
+# which a request shares with an enclosing one (a CLI command, a test): forgotten when
+# each request starts.
+REQUEST_ANSWERS = ("_row_scope", "_public_permissions", "_view_access",
+                   "_unread_notifications")
 
 
 def forget_request_answers() -> None:
