@@ -2,10 +2,12 @@
 answers that say what went wrong without leaking anything."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from flask import flash, g, has_request_context, jsonify, request
 from flask_appbuilder.api import expose, safe
+from flask_appbuilder.const import LOGMSG_WAR_SEC_NO_USER
 from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
@@ -92,6 +94,18 @@ class SecurityApi(FabSecurityApi):
                      record_name=str(user)[:200] if user else None, session=session)
         # record_event commits: the revocations and the audit entry, the request's one unit.
         return self.response(200, message=_("Signed out."))
+
+
+class _NoFabUserAdvice(logging.Filter):
+    """FAB warns "No user yet created, use flask fab command" at every start until a user
+    exists; this product's users come from `flask demo load` or the staff screens (README),
+    so the advice only misleads whoever reads the set-up output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != LOGMSG_WAR_SEC_NO_USER
+
+
+logging.getLogger("flask_appbuilder.security.manager").addFilter(_NoFabUserAdvice())
 
 
 # What the access checks remember during one request (row scope, public permissions, view
