@@ -88,24 +88,26 @@ class Complaint(DocumentMixin, TimestampMixin, Model):
     source = Column(String(20), nullable=False, default="phone")
     estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False)
     estate = relationship(Estate)
-    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True, index=True)
     unit = relationship(Unit)
-    resident_id = Column(Integer, ForeignKey("resident.id"), nullable=True)
+    resident_id = Column(Integer, ForeignKey("resident.id"), nullable=True, index=True)
     resident = relationship(Resident)
     complainant_name = Column(String(100), nullable=False)
     complainant_phone = Column(String(40), nullable=False)
     event_time = Column(DateTime, nullable=False)
     event_place = Column(String(200), nullable=False)
     subject = Column(String(200), nullable=False)  # the person or department complained about
-    subject_department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    subject_department_id = Column(Integer, ForeignKey("org_department.id"),
+                                   nullable=True, index=True)
     subject_department = relationship(Department, foreign_keys=[subject_department_id])
     matter = Column(String(30), nullable=False, default="other")
     description = Column(Text, nullable=False)  # what happened
     customer_request = Column(Text, nullable=False)  # what the customer wants
     received_at = Column(DateTime, nullable=False, default=local_now)
-    received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     received_by = relationship("User", foreign_keys=[received_by_id])
-    registering_department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    registering_department_id = Column(Integer, ForeignKey("org_department.id"),
+                                       nullable=True, index=True)
     registering_department = relationship(Department,
                                           foreign_keys=[registering_department_id])
     # R-CP-2: an immediate reply, or a reply time agreed with the complainant.
@@ -114,9 +116,9 @@ class Complaint(DocumentMixin, TimestampMixin, Model):
     customer_requested_by = Column(DateTime, nullable=True)  # general: the customer's date
 
     # Transfer to the responsible person (投诉处理回单)
-    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True, index=True)
     department = relationship(Department, foreign_keys=[department_id])
-    handler_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    handler_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     handler = relationship("User", foreign_keys=[handler_id])
     transferred_at = Column(DateTime, nullable=True)
 
@@ -126,13 +128,13 @@ class Complaint(DocumentMixin, TimestampMixin, Model):
     major_criteria = Column(String(20), nullable=True)  # e.g. "a,d"
     assist_scope = Column(String(10), nullable=True)
     developer_caused = Column(Boolean, nullable=False, default=False)
-    classified_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    classified_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     classified_by = relationship("User", foreign_keys=[classified_by_id])
     classified_at = Column(DateTime, nullable=True)
     collective = Column(Boolean, nullable=False, default=False)
     auto_upgraded_at = Column(DateTime, nullable=True)
     gm_received_at = Column(DateTime, nullable=True)  # major: in the GM's hands (R-CP-5)
-    gm_received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    gm_received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     gm_received_by = relationship("User", foreign_keys=[gm_received_by_id])
 
     # Replies, site visits, developer follow-up (R-CP-2, R-CP-9, R-CP-3)
@@ -146,7 +148,7 @@ class Complaint(DocumentMixin, TimestampMixin, Model):
     # Handling and closing (R-CP-7)
     result = Column(Text, nullable=True)
     resolved_at = Column(DateTime, nullable=True)
-    resolved_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    resolved_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     resolved_by = relationship("User", foreign_keys=[resolved_by_id])
     reopened_count = Column(Integer, nullable=False, default=0)
     closed_at = Column(DateTime, nullable=True)
@@ -189,7 +191,7 @@ collective_members = Table(
     Column("case_id", Integer, ForeignKey("collective_case.id", ondelete="CASCADE"),
            primary_key=True),
     Column("complaint_id", Integer, ForeignKey("complaint.id", ondelete="CASCADE"),
-           primary_key=True),
+           primary_key=True, index=True),  # a complaint's cases, by the complaint
 )
 
 
@@ -206,16 +208,16 @@ class CollectiveCase(DocumentMixin, TimestampMixin, Model):
     state = Column(String(20), nullable=False, default="proposed")
     version = Column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
-    estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False)
+    estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False, index=True)
     estate = relationship(Estate)
-    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True, index=True)
     department = relationship(Department)
     matter = Column(String(30), nullable=False)
     detected_at = Column(DateTime, nullable=False)
     household_count = Column(Integer, nullable=False)
     complaints = relationship(Complaint, secondary=collective_members,
                               order_by=Complaint.received_at)
-    decided_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    decided_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     decided_at = Column(DateTime, nullable=True)
 
@@ -241,7 +243,7 @@ class RegisterSignOff(Model):
     office = relationship(Office)
     day = Column(Date, nullable=False)
     complaint_count = Column(Integer, nullable=False, default=0)
-    signed_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False)
+    signed_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
     signed_by = relationship("User", foreign_keys=[signed_by_id])
     signed_at = Column(DateTime, nullable=False)
     remark = Column(String(500), nullable=True)

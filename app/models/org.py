@@ -114,7 +114,7 @@ class Estate(TimestampMixin, Model):
     __tablename__ = "org_estate"
 
     id = Column(Integer, primary_key=True)
-    office_id = Column(Integer, ForeignKey("org_office.id"), nullable=False)
+    office_id = Column(Integer, ForeignKey("org_office.id"), nullable=False, index=True)
     office = relationship(Office, backref="estates")
     code = Column(String(20), nullable=False, unique=True)
     name = Column(String(200), nullable=False)

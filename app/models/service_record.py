@@ -47,11 +47,11 @@ class ServiceRecord(DocumentMixin, TimestampMixin, Model):
 
     kind = Column(String(20), nullable=False, default="service_request")
     source = Column(String(20), nullable=False, default="phone")
-    estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False)
+    estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False, index=True)
     estate = relationship(Estate)
-    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True, index=True)
     unit = relationship(Unit)
-    resident_id = Column(Integer, ForeignKey("resident.id"), nullable=True)
+    resident_id = Column(Integer, ForeignKey("resident.id"), nullable=True, index=True)
     resident = relationship(Resident)
     contact_name = Column(String(100), nullable=True)
     contact_phone = Column(String(40), nullable=True)
@@ -59,14 +59,15 @@ class ServiceRecord(DocumentMixin, TimestampMixin, Model):
     urgent = Column(Boolean, nullable=False, default=False)
     relayed_orally = Column(Boolean, nullable=False, default=False)  # R-CS-2: urgent
     received_at = Column(DateTime, nullable=False, default=local_now)
-    received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     received_by = relationship("User", foreign_keys=[received_by_id])
-    registering_department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    registering_department_id = Column(Integer, ForeignKey("org_department.id"),
+                                       nullable=True, index=True)
     registering_department = relationship(Department,
                                           foreign_keys=[registering_department_id])
 
     # Dispatch with the internal liaison slip (R-CS-2) and the inquiry deadline (R-CS-3)
-    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True, index=True)
     department = relationship(Department, foreign_keys=[department_id])
     liaison_note = Column(Text, nullable=True)
     dispatched_at = Column(DateTime, nullable=True)
@@ -78,7 +79,7 @@ class ServiceRecord(DocumentMixin, TimestampMixin, Model):
     plan_commitment = Column(Text, nullable=True)
     committed_at = Column(DateTime, nullable=True)
     plan_submitted_at = Column(DateTime, nullable=True)
-    plan_submitted_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    plan_submitted_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     plan_submitted_by = relationship("User", foreign_keys=[plan_submitted_by_id])
     customer_told_at = Column(DateTime, nullable=True)
 
@@ -87,14 +88,14 @@ class ServiceRecord(DocumentMixin, TimestampMixin, Model):
     last_urged_at = Column(DateTime, nullable=True)
     reply = Column(Text, nullable=True)
     handled_at = Column(DateTime, nullable=True)
-    handled_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    handled_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     handled_by = relationship("User", foreign_keys=[handled_by_id])
     closed_at = Column(DateTime, nullable=True)
 
     # One click into a work order or a complaint, keeping the link (R-CS-1)
-    work_order_id = Column(Integer, ForeignKey("work_order.id"), nullable=True)
+    work_order_id = Column(Integer, ForeignKey("work_order.id"), nullable=True, index=True)
     work_order = relationship(WorkOrder, backref="service_records")
-    complaint_id = Column(Integer, ForeignKey("complaint.id"), nullable=True)
+    complaint_id = Column(Integer, ForeignKey("complaint.id"), nullable=True, index=True)
     complaint = relationship(Complaint, backref="service_records")
 
     @classmethod

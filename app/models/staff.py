@@ -25,8 +25,9 @@ def _link(name: str, target: str) -> Table:
         Model.metadata,
         Column("profile_id", Integer, ForeignKey("staff_profile.id", ondelete="CASCADE"),
                primary_key=True),
+        # Who works in a department or estate: read by the row scope, by the target.
         Column(f"{name}_id", Integer, ForeignKey(f"{target}.id", ondelete="CASCADE"),
-               primary_key=True),
+               primary_key=True, index=True),
     )
 
 

@@ -77,25 +77,26 @@ class WorkOrder(DocumentMixin, TimestampMixin, Model):
     emergency = Column(Boolean, nullable=False, default=False)
     estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False)
     estate = relationship(Estate)
-    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True)
+    unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=True, index=True)
     unit = relationship(Unit)
-    resident_id = Column(Integer, ForeignKey("resident.id"), nullable=True)
+    resident_id = Column(Integer, ForeignKey("resident.id"), nullable=True, index=True)
     resident = relationship(Resident)
     contact_name = Column(String(100), nullable=True)
     contact_phone = Column(String(40), nullable=True)
     location = Column(String(200), nullable=True)  # public area: where exactly
     description = Column(Text, nullable=False)
     reported_at = Column(DateTime, nullable=False, default=local_now)
-    registered_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    registered_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     registered_by = relationship("User", foreign_keys=[registered_by_id])
-    registering_department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    registering_department_id = Column(Integer, ForeignKey("org_department.id"),
+                                       nullable=True, index=True)
     registering_department = relationship(Department,
                                           foreign_keys=[registering_department_id])
 
     # Dispatch (派工)
-    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
+    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True, index=True)
     department = relationship(Department, foreign_keys=[department_id])
-    technician_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    technician_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     technician = relationship("User", foreign_keys=[technician_id])
     dispatched_at = Column(DateTime, nullable=True)
     accepted_at = Column(DateTime, nullable=True)
@@ -119,9 +120,9 @@ class WorkOrder(DocumentMixin, TimestampMixin, Model):
     customer_remarks = Column(Text, nullable=True)
     amount_paid = Column(Numeric(10, 2), nullable=True)
     payment_method = Column(String(20), nullable=True)
-    received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    received_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     received_by = relationship("User", foreign_keys=[received_by_id])
-    handed_to_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    handed_to_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     handed_to = relationship("User", foreign_keys=[handed_to_id])
     paid_at = Column(DateTime, nullable=True)
     invoice_number = Column(String(40), nullable=True)
@@ -131,7 +132,7 @@ class WorkOrder(DocumentMixin, TimestampMixin, Model):
 
     # Repair notice 維修通知單 (R-WO-6): signed by the CS supervisor; when Engineering cannot
     # come at once the supervisor sets the visit time and the agent tells the resident.
-    notice_signed_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    notice_signed_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     notice_signed_by = relationship("User", foreign_keys=[notice_signed_by_id])
     notice_signed_at = Column(DateTime, nullable=True)
     notice_visit_at = Column(DateTime, nullable=True)
@@ -182,7 +183,7 @@ class WorkOrderPhoto(Model):
     content_type = Column(String(40), nullable=False)
     size = Column(Integer, nullable=False)
     data = Column(LargeBinary, nullable=False)
-    uploaded_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    uploaded_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     uploaded_at = Column(DateTime, nullable=False)
 
     @classmethod

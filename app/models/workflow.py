@@ -104,13 +104,13 @@ class DeadlineTimer(Model):
     scope_global = True  # read through documents and queues, which are scoped
 
     id = Column(Integer, primary_key=True)
-    policy_id = Column(Integer, ForeignKey("deadline_policy.id"), nullable=False)
+    policy_id = Column(Integer, ForeignKey("deadline_policy.id"), nullable=False, index=True)
     policy = relationship(DeadlinePolicy)
     doc_type = Column(String(40), nullable=False)
     doc_id = Column(Integer, nullable=False)
-    estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=True)
-    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True)
-    handler_user_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
+    estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=True, index=True)
+    department_id = Column(Integer, ForeignKey("org_department.id"), nullable=True, index=True)
+    handler_user_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     started_at = Column(DateTime, nullable=False)
     due_at = Column(DateTime, nullable=False)
     warn_at = Column(DateTime, nullable=False)
@@ -160,7 +160,7 @@ class Notification(Model):
     kind = Column(String(20), nullable=False)  # warning / breach
     level = Column(Integer, nullable=False, default=0)
     timer_id = Column(Integer, ForeignKey("deadline_timer.id", ondelete="CASCADE"),
-                      nullable=True)
+                      nullable=True, index=True)
     timer = relationship(DeadlineTimer)
     doc_type = Column(String(40), nullable=True)
     doc_id = Column(Integer, nullable=True)
