@@ -39,3 +39,26 @@ def test_the_check_sees_a_missing_index():
     assert "parent_id" not in _leading_columns(child)
     child.append_constraint(UniqueConstraint("parent_id", "id"))
     assert "parent_id" in _leading_columns(child)
+
+
+def test_every_list_is_sorted_by_an_indexed_column(app):
+    """A list's default order is read from an index (newest first without sorting the
+    table); the notifications' is (user_id, at): each person reads their own."""
+    unsorted = []
+    for view in app.appbuilder.baseviews:
+        order = getattr(view, "base_order", None)
+        model = getattr(getattr(view, "datamodel", None), "obj", None)
+        if not order or model is None or not hasattr(model, "__table__"):
+            continue
+        table = model.__table__
+        column = order[0]
+        if column not in table.columns:
+            continue  # ordered by a property or a relation: not a column of its own
+        indexed = {c.name for index in table.indexes for c in index.columns}
+        indexed |= {c.name for c in table.primary_key.columns}
+        indexed |= {c.name for constraint in table.constraints
+                    if isinstance(constraint, UniqueConstraint) for c in constraint.columns}
+        indexed |= {c.name for c in table.columns if c.index or c.unique}
+        if column not in indexed:
+            unsorted.append(f"{type(view).__name__}: {table.name}.{column}")
+    assert not unsorted, f"default orders without an index: {sorted(unsorted)}"

@@ -118,6 +118,7 @@ class AdminAlert(Model):
     __table_args__ = (
         Index("uq_admin_alert_open", "kind", "message", unique=True,
               sqlite_where=text("NOT resolved"), postgresql_where=text("NOT resolved")),
+        Index("ix_admin_alert_at", "at"),  # the list, newest first
     )
     scope_global = True  # readable only by roles granted the alert view
 

@@ -191,7 +191,7 @@ class ApprovalRule(TimestampMixin, Model):
     scope_global = True  # company-wide data; only admins hold write permission
 
     id = Column(Integer, primary_key=True)
-    liability = Column(String(20), nullable=False)
+    liability = Column(String(20), nullable=False, index=True)  # routing reads by liability
     max_amount = Column(MONEY, nullable=True)
     reviewer_role = Column(String(60), nullable=True)
     approver_role = Column(String(60), nullable=True)

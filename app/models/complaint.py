@@ -76,7 +76,9 @@ class Complaint(DocumentMixin, TimestampMixin, Model):
                     "customer_requested_by": "ahead", "site_visit_at": "ahead"}
     masked_columns = {"complainant_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "complaint"
-    __table_args__ = (Index("ix_complaint_collective", "estate_id", "matter", "received_at"),)
+    # Collective detection (R-CP-4); the list's default order, newest first.
+    __table_args__ = (Index("ix_complaint_collective", "estate_id", "matter", "received_at"),
+                      Index("ix_complaint_received", "received_at", "id"))
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True)
@@ -201,6 +203,7 @@ class CollectiveCase(DocumentMixin, TimestampMixin, Model):
     confirms or dismisses the proposal."""
 
     __tablename__ = "collective_case"
+    __table_args__ = (Index("ix_collective_case_detected", "detected_at", "id"),)  # the list
     __workflow__ = "collective_case"
 
     id = Column(Integer, primary_key=True)

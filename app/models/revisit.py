@@ -218,6 +218,7 @@ class RectificationNotice(DocumentMixin, TimestampMixin, Model):
     """Written rectification notice (整改通知) to the technician, due within 24 hours."""
 
     __tablename__ = "rectification_notice"
+    __table_args__ = (Index("ix_rectification_notice_issued", "issued_at", "id"),)  # the list
     __workflow__ = "rectification"
 
     id = Column(Integer, primary_key=True)

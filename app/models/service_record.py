@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, or_
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    or_,
+)
 from sqlalchemy.orm import relationship
 
 from app.models.base import DocumentMixin, TimestampMixin, choice_label, local_now
@@ -35,6 +45,7 @@ class ServiceRecord(DocumentMixin, TimestampMixin, Model):
     """One entry of the customer-service register."""
 
     __tablename__ = "service_record"
+    __table_args__ = (Index("ix_service_record_received", "received_at", "id"),)  # the list
     time_windows = {"received_at": "past", "reply_due_at": "ahead"}  # app.security.bounds
     masked_columns = {"contact_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "service_record"

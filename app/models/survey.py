@@ -131,7 +131,8 @@ class Survey(DocumentMixin, TimestampMixin, Model):
     closed_at = Column(DateTime, nullable=True)
 
     # The report's comparisons: the latest scored survey per office in a year (R-SV-7).
-    __table_args__ = (Index("ix_survey_state_period", "state", "period_start"),)
+    __table_args__ = (Index("ix_survey_state_period", "state", "period_start"),
+                      Index("ix_survey_closed", "closed_at"))  # the archive, by age
 
     @classmethod
     def scope_clause(cls, scope: "Scope"):

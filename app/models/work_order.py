@@ -63,7 +63,9 @@ class WorkOrder(DocumentMixin, TimestampMixin, Model):
     time_windows = {"reported_at": "past", "appointment_at": "ahead"}  # app.security.bounds
     masked_columns = {"contact_phone": "phone"}  # R-RES-2, see app.security.privacy
     __workflow__ = "work_order"
-    __table_args__ = (Index("ix_work_order_queue", "estate_id", "state"),)
+    # The queue by estate and state; the list's default order, newest first.
+    __table_args__ = (Index("ix_work_order_queue", "estate_id", "state"),
+                      Index("ix_work_order_reported", "reported_at", "id"))
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True)

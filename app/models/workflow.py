@@ -3,6 +3,7 @@ the records of the generic engines every document type shares."""
 from __future__ import annotations
 
 from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy.orm import object_session, relationship
 
 from app.models.base import TimestampMixin, document_model, local_now
 from app.models.org import Estate
+from app.security.names import full_name
 
 DURATION_UNITS = {
     "minutes": _l("Minutes"), "hours": _l("Hours"), "calendar_days": _l("Calendar days"),
@@ -52,6 +54,17 @@ class WorkflowHistory(Model):
     at = Column(DateTime, nullable=False, default=local_now)
     comment = Column(Text, nullable=True)
     data = Column(JSON, nullable=False, default=dict)
+
+    @property
+    def by_name(self) -> str:
+        """Who took the step as people know them (李晓燕, Anna Wong), not their login; the
+        login when the account is gone or the system acted. Users of a page's rows come
+        from the session's identity map after the first."""
+        if self.user_id is None:
+            return self.username
+        session = object_session(self)
+        user = session.get(User, self.user_id) if session is not None else None
+        return (full_name(user) if user is not None else "") or self.username
 
 
 class DeadlinePolicy(TimestampMixin, Model):
@@ -152,7 +165,9 @@ class Notification(Model):
     is rendered in the reader's language from the kind and the timer, not stored."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    # The navbar's unread count; each person's list, newest first.
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),
+                      Index("ix_notification_user_at", "user_id", "at"))
 
     id = Column(Integer, primary_key=True)
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False)

@@ -1,5 +1,7 @@
-"""An index on every foreign key: the lists, queues, row scope and joins of a big
-database read by them (work_order.technician_id, revisit.assignee_id, complaint.handler_id…).
+"""An index on every foreign key, and on the default order of each document list: the
+lists, queues, row scope and joins of a big database read by them
+(work_order.technician_id, revisit.assignee_id, complaint.handler_id…; work orders newest
+first).
 
 Revision ID: d7_foreign_key_indexes
 Revises: d6_survey_follow_up
@@ -80,11 +82,30 @@ COLUMNS = (
 )
 
 
+# name: (table, columns): the default order of a list (newest first, id breaking ties),
+# each person's notifications.
+ORDERS = {
+    "ix_work_order_reported": ("work_order", ["reported_at", "id"]),
+    "ix_complaint_received": ("complaint", ["received_at", "id"]),
+    "ix_collective_case_detected": ("collective_case", ["detected_at", "id"]),
+    "ix_rectification_notice_issued": ("rectification_notice", ["issued_at", "id"]),
+    "ix_service_record_received": ("service_record", ["received_at", "id"]),
+    "ix_notification_user_at": ("notification", ["user_id", "at"]),
+    "ix_admin_alert_at": ("admin_alert", ["at"]),
+    "ix_survey_closed": ("survey", ["closed_at"]),
+    "ix_compensation_approval_rule_liability": ("compensation_approval_rule", ["liability"]),
+}
+
+
 def upgrade():
     for table, column in COLUMNS:
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
+    for name, (table, columns) in ORDERS.items():
+        op.create_index(name, table, columns)
 
 
 def downgrade():
+    for name, (table, _columns) in ORDERS.items():
+        op.drop_index(name, table_name=table)
     for table, column in reversed(COLUMNS):
         op.drop_index(op.f(f"ix_{table}_{column}"), table_name=table)
