@@ -127,6 +127,9 @@ class BaseConfig:
     PRINT_FONTS: dict = {}
     PRINT_BASE_URL = os.environ.get("PRINT_BASE_URL") or None
     PRINT_MAX_BATCH = 100
+    # The most rows one list export (xlsx / CSV) may hold; above it the person narrows the
+    # filters instead of the server building a file it cannot hold in memory.
+    EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", 50_000))
     # A document of this many sheets or more is laid out on several processes at once,
     # PRINT_PROCESSES of them (default: one per core; 1 lays everything out in one).
     PRINT_PARALLEL_SHEETS = int(os.environ.get("PRINT_PARALLEL_SHEETS", "40"))

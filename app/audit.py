@@ -273,11 +273,11 @@ def record_login(login: str | None, user: Any) -> Any:
     return user
 
 
-def record_export(view: Any, count: int) -> None:
-    """Record a CSV export: what was exported (the view names it in the reader's
-    language later) and how many rows."""
+def record_export(view: Any, count: int, fmt: str = "csv") -> None:
+    """Record an export (CSV or xlsx): what was exported (the view names it in the
+    reader's language later) and how many rows."""
     record_event("export", table_name=view.datamodel.obj.__tablename__,
-                 changes={"format": "csv", "rows": count, "view": type(view).__name__})
+                 changes={"format": fmt, "rows": count, "view": type(view).__name__})
 
 
 def _on_logout(sender: Any, user: Any = None, **extra: Any) -> None:  # noqa: ARG001

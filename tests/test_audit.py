@@ -266,6 +266,11 @@ def test_an_export_is_recorded(app, world, as_user):
     listed = text(as_user("admin").get("/auditlogview/list/"))
     noun = "1 row" if rows == 1 else f"{rows} rows"
     assert f"Agent_A Test exported Residents (CSV, {noun})" in listed
+    workbook = agent.get("/residentview/export/?format=xlsx")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"  # a zip: xlsx
+    assert events(app, "export")[-1].changes["format"] == "xlsx"
+    listed = text(as_user("admin").get("/auditlogview/list/"))
+    assert f"Agent_A Test exported Residents (Excel, {noun})" in listed
 
 
 # --- who may do what ---------------------------------------------------------------------------

@@ -364,11 +364,12 @@ def _event_sentence(entry: AuditLog, when: str, person: str) -> str | None:
         view_title = labels().views.get(changes.get("view"))
         what = str(view_title) if view_title is not None else table_title(entry.table_name)
         rows = int(changes.get("rows") or 0)
+        kind = "Excel" if changes.get("format") == "xlsx" else "CSV"  # file formats' names
         if rows == 1:
-            return _("%(when)s %(who)s exported %(what)s (CSV, 1 row)", when=when,
-                     who=person, what=what)
-        return _("%(when)s %(who)s exported %(what)s (CSV, %(n)d rows)", when=when,
-                 who=person, what=what, n=rows)
+            return _("%(when)s %(who)s exported %(what)s (%(kind)s, 1 row)", when=when,
+                     who=person, what=what, kind=kind)
+        return _("%(when)s %(who)s exported %(what)s (%(kind)s, %(n)d rows)", when=when,
+                 who=person, what=what, kind=kind, n=rows)
     return None
 
 

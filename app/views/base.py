@@ -2,13 +2,11 @@
 names and safe behaviour are the same everywhere."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime
 from typing import Any, Callable
 
-from flask import Response, abort, flash, g, redirect, request
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
@@ -16,16 +14,19 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.urltools import get_filter_args as _filter_args
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 from wtforms.fields import HiddenField
 
+from app.audit import record_export
 from app.models.base import row_version
 from app.security import permissions as P
 from app.security import privacy
 from app.security.bounds import check_bounds
 from app.security.scope import ScopedInterface, check_related_in_scope
+from app.views import exports
 from app.views.api_schema import BoundedSchemaConverter
 from app.workflows.engine import WorkflowError
 
@@ -60,6 +61,8 @@ class ScopedModelView(ModelView):
     method_permission_name = P.VIEW_METHOD_PERMISSIONS
     page_size = 25
     export_columns: list[str] | None = None
+    # FAB's list page plus the export buttons (shown only with the export permission).
+    list_template = "lists/list.html"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -284,19 +287,59 @@ class ScopedModelView(ModelView):
             return redirect(self.get_redirect())
         return self.actions[name].func(items)
 
-    # --- export: the list as the user filtered it, as CSV for Excel --------------------
+    # --- export: the list as the user filtered and sorted it, as xlsx or CSV ----------
+    def export_label(self, column: str) -> str:
+        """A column's header in the reader's language; "estate.name" reads as "Estate"."""
+        label = self.label_columns.get(column)
+        if label is None and "." in column:
+            label = self.label_columns.get(column.split(".")[0])
+        return str(label if label is not None else column)
+
     def export_value(self, item: Any, column: str) -> str:
+        """A cell as the list shows it: the list's formatter (masked phones, yes / no), a
+        related record's private value masked too, links as their text."""
         formatter: Callable | None = self.formatters_columns.get(column)
-        value = item
+        owner, value = None, item
         for part in column.split("."):
+            owner = value
             value = getattr(value, part, None) if value is not None else None
         if formatter:
             value = formatter(value)
+        else:
+            if owner is not None and owner is not item:
+                value = privacy.reveal_column(owner, column, value)
+            value = display_value(value)
+        if isinstance(value, Markup):
+            value = value.striptags()
         return "" if value is None else str(value)
+
+    def export_links(self) -> list[dict[str, str]]:
+        """The list page's export buttons: only with the export permission, each keeping
+        the list's current filters and sort (not its page)."""
+        if "export" in (self.exclude_route_methods or set()) or not \
+                self.appbuilder.sm.has_access(P.EXPORT, self.class_permission_name):
+            return []
+        name = self.__class__.__name__
+        args = {k: v for k, v in request.args.to_dict(flat=False).items()
+                if not k.startswith(("page_", "psize_")) and k != "format"}
+        return [{"format": fmt, "label": label,
+                 "url": url_for(f"{name}.export", format=fmt, **args)}
+                for fmt, label in (("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV")))]
+
+    def render_template(self, template: str, **kwargs: Any) -> str:
+        if template == self.list_template:
+            kwargs.setdefault("export_links", self.export_links())
+        return super().render_template(template, **kwargs)
 
     @expose("/export/")
     @has_access
     def export(self):
+        """?format=xlsx or csv (the default). Refused with a message above
+        EXPORT_MAX_ROWS rows: the person narrows the filters first."""
+        fmt = request.args.get("format", "csv")
+        if fmt not in exports.FORMATS:
+            return Response(_("Choose xlsx or csv."), status=400,
+                            mimetype="text/plain; charset=utf-8")
         problem = self.masked_query_problem()
         if problem:
             return Response(problem, status=400, mimetype="text/plain; charset=utf-8")
@@ -304,20 +347,37 @@ class ScopedModelView(ModelView):
         filters = self.datamodel.get_filters(self.search_columns)
         get_filter_args(filters)
         filters = filters.get_joined_filters(self._base_filters)
-        order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
-        _, items = self.datamodel.query(filters, order_column, order_direction)
-        from app.audit import record_export  # who exported what, how many rows
+        order_column, order_direction = get_order_args().get(self.__class__.__name__,
+                                                             ("", ""))
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        datamodel = self.datamodel
+        total = datamodel.query_count(datamodel.session.query(datamodel.obj), filters)
+        limit = int(current_app.config.get("EXPORT_MAX_ROWS", exports.DEFAULT_MAX_ROWS))
+        if total > limit:
+            flash(_("This list has %(count)d rows; an export holds at most %(limit)d. "
+                    "Narrow the search, then export again.", count=total, limit=limit),
+                  "warning")
+            args = {k: v for k, v in request.args.to_dict(flat=False).items()
+                    if k != "format"}
+            return redirect(url_for(f"{self.__class__.__name__}.list", **args))
 
-        record_export(self, len(items))
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
-        writer = csv.writer(buffer)
-        writer.writerow([str(self.label_columns.get(c, c)) for c in columns])
-        for item in items:
-            writer.writerow([self.export_value(item, c) for c in columns])
+        def fetch(page: int, size: int) -> list[Any]:
+            return datamodel.query(filters, order_column, order_direction, page=page,
+                                   page_size=size)[1]
+
+        record_export(self, total, fmt)
+        header = [self.export_label(c) for c in columns]
+        rows = ([self.export_value(item, c) for c in columns]
+                for item in exports.rows_in_pages(fetch, total))
         name = self.__class__.__name__.replace("View", "").lower()
-        return Response(buffer.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+        if fmt == "xlsx":
+            body = exports.xlsx_bytes(str(self.list_title or name), header, rows)
+        else:
+            body = exports.csv_bytes(header, rows)
+        mimetype, extension = exports.FORMATS[fmt]
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f"attachment; filename={name}.{extension}"})
 
 
 class ScopedModelRestApi(ModelRestApi):

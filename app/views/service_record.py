@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.routing import BuildError
@@ -48,10 +47,6 @@ LABELS = {
     "closed_at": _l("Closed at"), "work_order": _l("Work order"),
     "complaint": _l("Complaint"), "revisits": _l("Revisits"), "version": _l("Version"),
 }
-
-
-def _yes_no(value: Any) -> str:
-    return _("Yes") if value else _("No")
 
 
 def document_link(doc: Any) -> Markup | str:
@@ -122,12 +117,14 @@ class ServiceRecordView(WorkflowModelView):
         "contact_name": _l("Empty: the resident's name."),
         "contact_phone": _l("Empty: the resident's phone."),
     }
-    formatters_columns = {"urgent": _yes_no,
-                          "relayed_orally": _yes_no, "work_order": document_link,
-                          "complaint": document_link, "revisits": document_links}
+    # Yes / No columns (urgent, relayed orally) read through the base view's formatter.
+    formatters_columns = {"work_order": document_link, "complaint": document_link,
+                          "revisits": document_links}
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Customer-service register")
     document_label = _l("Register entry")
+    # R-CS-1: a converted entry opens the new work order or complaint.
+    lands_on = {"to_work_order": "work_order", "to_complaint": "complaint"}
     export_columns = ["number", "received_at", "estate.name", "kind_label", "source_label",
                       "urgent", "contact_name", "contact_phone", "content", "department.name",
                       "state_label"]

@@ -126,6 +126,9 @@ class WorkflowModelView(ScopedModelView):
     show_template = "documents/show.html"
     transition_template = "documents/transition.html"
     document_label: Any = None  # singular name in queues ("Work order"); else list_title
+    # Transitions that create another document: {transition: attribute holding it}. After
+    # one of them the person lands on the new document's page, ready for its next step.
+    lands_on: dict[str, str] = {}
 
     def __init__(self, **kwargs: Any) -> None:
         self.method_permission_name = {**self.method_permission_name,
@@ -275,8 +278,9 @@ class WorkflowModelView(ScopedModelView):
                 flash(_("%(action)s: done for %(numbers)s.", action=transition.label,
                         numbers=", ".join(done)), "success")
                 if len(items) == 1:
-                    return redirect(url_for(f"{self.__class__.__name__}.show",
-                                            pk=items[0].id))
+                    created = self._created_document_url(items[0], name)
+                    return redirect(created or url_for(f"{self.__class__.__name__}.show",
+                                                       pk=items[0].id))
                 return redirect(url_for(f"{self.__class__.__name__}.list"))
         session = self.datamodel.session
         fields = [dict(field_spec(spec, items[0], session), spec=spec,
@@ -291,6 +295,19 @@ class WorkflowModelView(ScopedModelView):
             comment=values.get("comment", ""), workflow=self.workflow,
             view_name=self.__class__.__name__)
         return Response(body, status=status)
+
+    def _created_document_url(self, item: Any, name: str) -> str | None:
+        """The detail page of the document `name` created from `item` (declared in
+        `lands_on`), when the person may read it; else None (back to `item`)."""
+        attribute = self.lands_on.get(name)
+        created = getattr(item, attribute, None) if attribute else None
+        if created is None or getattr(created, "id", None) is None:
+            return None
+        endpoint = DOCUMENT_ENDPOINTS.get(getattr(created, "__workflow__", ""))
+        if endpoint is None or not self.appbuilder.sm.has_access(
+                "can_read", workflow_of(created).resource):
+            return None
+        return url_for(endpoint, pk=created.id)
 
     # --- printing -----------------------------------------------------------------------
     @expose("/print/<pk>", methods=["GET"])
@@ -561,7 +578,8 @@ class WorkflowRestApi(ScopedModelRestApi):
         private = privacy.masked_names()  # a step may carry another record's private value
         return self.response(200, result=[
             {"transition": h.transition, "from": h.from_state, "to": h.to_state,
-             "user": h.username, "at": h.at.isoformat(sep=" "), "comment": h.comment,
+             "user": h.username, "by_name": h.by_name, "at": h.at.isoformat(sep=" "),
+             "comment": h.comment,
              "data": privacy.reveal_mapping(h.data, private)} for h in rows])
 
     @api_expose("/<int:pk>/pdf", methods=["GET"])
