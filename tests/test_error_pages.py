@@ -3,6 +3,7 @@ the web server's, a description the product gave is kept, the API answers in JSO
 server error still gets a page."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -50,3 +51,18 @@ def test_a_server_error_gets_a_page_without_the_database(app, as_user, monkeypat
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "系统出现错误" in body and "boom" not in body and "Traceback" not in body
+
+
+@pytest.mark.parametrize("locale, ok, cancel, none_selected", [
+    ("zh_Hans", "确定", "取消", "未选择任何行"),
+    ("zh_Hant", "確定", "取消", "未選擇任何行"),
+])
+def test_dialogs_speak_the_readers_language(as_user, locale, ok, cancel, none_selected):
+    """FAB's confirmation and alert dialogs (buttons written in English in its templates,
+    "No row selected" passed in English by its scripts)."""
+    page = as_user("head_a").get(f"/workorderview/list/?_l_={locale}").get_data(as_text=True)
+    confirm = page.split('id="modal-confirm"', 1)[1].split('id="modal-alert"', 1)[0]
+    assert f">{cancel}<" in confirm and f">{ok}<" in confirm
+    assert ">Cancel<" not in page and ">OK<" not in page
+    texts = page.split('id="ab-alert-texts" type="application/json">', 1)[1].split("<", 1)[0]
+    assert json.loads(texts) == {"No row selected": none_selected}
