@@ -335,6 +335,23 @@ def test_free_text_prints_in_the_forms_script(ctx, world, db_session, monkeypatc
     assert "請師傅帶備新的水龍頭" in as_typed
 
 
+def test_proper_names_print_as_registered(ctx, world, db_session):
+    """Free text takes the form's script; a person's name, a company's name and an
+    estate's do not: 李晓燕 stays 李晓燕 on a Traditional form, 陳大文 on a Simplified one."""
+    from app.models import Estate
+
+    db_session.get(Estate, world.estate_a).name = "海湾花园"
+    order = make_order(db_session, world, description="请师傅带备新的水龙头",
+                       contact_name="李晓燕")
+    traditional = render_html("dispatch_slip", [order], lang="zh_Hant", url=link)
+    assert "李晓燕" in traditional and "李曉燕" not in traditional
+    assert "海湾花园" in traditional and "海灣花園" not in traditional
+    assert "請師傅帶備新的水龍頭" in traditional  # free text: converted
+    order.contact_name = "陳大文"
+    simplified = render_html("dispatch_slip", [order], lang="zh_Hans", url=link)
+    assert "陳大文" in simplified and "陈大文" not in simplified
+
+
 # --- batch ---------------------------------------------------------------------------------
 
 def test_a_batch_prints_every_record_into_one_pdf(ctx, world, db_session):

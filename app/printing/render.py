@@ -150,6 +150,12 @@ class _Helpers:
         return convert_script(text, self.script) if self.convert else text
 
     @staticmethod
+    def name(value: Any) -> str:
+        """A proper name as registered, never converted: a person's name (李晓燕 is not
+        李曉燕), a company's legal name, an estate, a building, an address."""
+        return "" if _blank(value) else str(value)
+
+    @staticmethod
     def when(value: Any) -> str:
         if isinstance(value, datetime):
             return value.strftime("%Y-%m-%d %H:%M")
@@ -167,7 +173,7 @@ class _Helpers:
         if _blank(user):
             return ""
         name = user.get_full_name() if hasattr(user, "get_full_name") else str(user)
-        return self.text(name)
+        return self.name(name)
 
     def phone(self, value: Any) -> str:
         """In full for those allowed to see it, else masked (R-RES-2, app.security.privacy)."""
@@ -179,7 +185,7 @@ class _Helpers:
         if _blank(unit):
             return ""
         building = getattr(unit, "building", None)
-        return self.text(f"{building.name} {unit.number}" if building else unit.number)
+        return self.name(f"{building.name} {unit.number}" if building else unit.number)
 
     @staticmethod
     def box(checked: Any) -> Markup:
@@ -272,7 +278,7 @@ def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
         office = getattr(doc.estate, "office", None)
         company = office.branch.company if office is not None and office.branch else None
         context = {**shared, "doc": doc, "script": script, "lang_tag": LANG_TAGS[script],
-                   "text": helpers.text, "when": helpers.when,
+                   "text": helpers.text, "name": helpers.name, "when": helpers.when,
                    "amount": helpers.amount, "person": helpers.person,
                    "phone": helpers.phone, "unit": helpers.unit, "box": helpers.box,
                    "choice": label.choice, "verify_url": link, "qr": qr_data_uri(link),
