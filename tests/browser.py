@@ -143,3 +143,31 @@ def take(page, show_url: str, action: str, fill: dict | None = None) -> None:
             page.fill(f"#{name}", value)
     page.click("#transition-submit")
     page.wait_for_url(show_page)
+
+
+def pick(page, field_id: str, typed: str, text: str | None = None) -> None:
+    """Type into a field whose choices load on demand (select2 over /choices/<kind>) and
+    pick the first match containing `text` (default: what was typed)."""
+    page.click(f"#{field_id} + .select2 .select2-selection")
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.fill(typed)
+    option = page.locator(".select2-container--open .select2-results__option",
+                          has_text=text or typed).first
+    option.wait_for(timeout=10000)
+    option.click()
+
+
+def offered(page, field_id: str, typed: str) -> list[str]:
+    """What a field that loads its choices on demand offers for `typed` (closed again)."""
+    page.click(f"#{field_id} + .select2 .select2-selection")
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.fill(typed)
+    page.wait_for_function(
+        """() => !document.querySelector('.select2-container--open .loading-results')
+               && document.querySelector('.select2-container--open .select2-results__option')""")
+    page.wait_for_timeout(400)  # the request's short delay, then its answer
+    page.wait_for_function(
+        "() => !document.querySelector('.select2-container--open .loading-results')")
+    texts = page.locator(".select2-container--open .select2-results__option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts

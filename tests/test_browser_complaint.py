@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from app.models.base import local_now
-from tests.browser import chromium_path, choose, hant, sign_in, take
+from tests.browser import choose, chromium_path, hant, pick, sign_in, take
 from tests.helpers import PNG
 from tests.world import PASSWORD
 
@@ -43,7 +43,7 @@ def test_major_complaint_reaches_the_gm_and_the_director_approves_a_claim(live_s
     assert hant("Customer service") in page.inner_text(".navbar")
     choose(page, "#source", value="phone")
     choose(page, "#estate", text="Estate A")
-    choose(page, "#unit", text="A-1501")
+    pick(page, "unit", "A-1501")
     page.fill("#complainant_name", "陳大文")
     page.fill("#complainant_phone", "91234567")
     page.fill("#event_time", (local_now() - timedelta(hours=3))

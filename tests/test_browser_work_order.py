@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser import chromium_path, choose, sign_in, take
+from tests.browser import choose, chromium_path, pick, sign_in, take
 
 # One live server and one Chromium for all browser tests (tests/conftest.py).
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,7 +21,7 @@ def test_emergency_repair_from_registration_to_print(live_server, page):
     choose(page, "#category", "Water leak")
     page.check("#emergency")
     choose(page, "#estate", "Estate A")
-    choose(page, "#unit", "A-1501")
+    pick(page, "unit", "A-1501")
     page.fill("#description", "Burst pipe under the kitchen sink")
     page.click("button[type=submit], input[type=submit]")
     page.wait_for_url(re.compile(r".*/workorderview/show/\d+"))
@@ -32,7 +32,7 @@ def test_emergency_repair_from_registration_to_print(live_server, page):
     def step(action: str, fill: dict | None = None) -> None:
         take(page, show_url, action, fill)
 
-    step("dispatch", {"select:technician_id": "Tech_A Test"})
+    step("dispatch", {"select:technician_id": "Tech_A Test (tech_a)"})
     assert "Dispatched" in page.content()
 
     sign_in(page, base, "tech_a")

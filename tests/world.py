@@ -10,8 +10,17 @@ from datetime import date
 
 from flask import current_app
 
-from app.models import (Branch, Building, Company, Department, Estate, Office, Resident,
-                        StaffProfile, Unit)
+from app.models import (
+    Branch,
+    Building,
+    Company,
+    Department,
+    Estate,
+    Office,
+    Resident,
+    StaffProfile,
+    Unit,
+)
 from app.security import permissions as P
 
 PASSWORD = "Test-Password-2026"
@@ -37,7 +46,7 @@ MATRIX_PERMISSIONS = (
     | P.can(P.EDIT, *P.ORG_RESOURCES, P.RESIDENT)
     | P.can(P.DELETE, *P.ORG_RESOURCES, P.RESIDENT)
     | P.can(P.EXPORT, *P.ORG_RESOURCES, P.RESIDENT)
-    | {P.MOVE_OUT_RESIDENT, P.SEE_FULL_PHONE} | P.SELF_SERVICE
+    | {P.MOVE_OUT_RESIDENT, P.SEE_FULL_PHONE} | P.SELF_SERVICE | P.can(P.READ, P.CHOICES)
 )
 
 

@@ -3,7 +3,7 @@
 A permission is (action, resource), as Flask-AppBuilder stores it. Views and APIs of one
 aggregate share one resource name, so granting "read Resident" opens both the list page and
 the REST API. Roles are data: `flask roles sync` writes these defaults, admins refine them
-in Security → List Roles without code (R-ORG-4).
+in Administration → Job roles without code (R-ORG-4).
 """
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ NOTIFICATION = "Notification"
 DEADLINE_POLICY = "DeadlinePolicy"
 SETTING = "Setting"
 QUEUE = "Queue"  # "My work" and the department queue
+CHOICES = "Choices"  # choices loaded as one types, for forms and list filters
 SERVICE_RECORD = "ServiceRecord"
 SURVEY = "Survey"
 QUESTIONNAIRE = "Questionnaire"
@@ -55,8 +56,10 @@ PRINT = "can_print"
 APPROVAL_QUEUE: Perm = ("can_approvals", COMPENSATION)  # claims waiting for this person
 COMPLAINT_STATISTICS = "ComplaintStatistics"
 WORKFLOW_DIAGRAM = "WorkflowDiagram"  # Administration → Workflow diagrams
+JOB_ROLE = "JobRole"  # Administration → Job roles: role templates, admin only
 COMPLAINT_REPORT: Perm = (READ, COMPLAINT_STATISTICS)  # monthly / quarterly, R-CP-8
 DEPARTMENT_QUEUE: Perm = ("can_department", QUEUE)
+SEARCH = "GlobalSearch"  # the navbar's search box, for every member of staff
 
 # Special permissions
 SEE_ALL_SCOPE: Perm = ("can_see_all", SCOPE)  # GM, deputy GM, admin (R-ORG-4)
@@ -86,7 +89,8 @@ MENU_ITEMS: dict[str, Perm] = {
     "Companies": (READ, COMPANY), "Branches": (READ, BRANCH),
     "Management offices": (READ, OFFICE), "Estates": (READ, ESTATE),
     "Buildings": (READ, BUILDING), "Units": (READ, UNIT), "Departments": (READ, DEPARTMENT),
-    "Residents": (READ, RESIDENT), "Staff profiles": (READ, STAFF_PROFILE),
+    "Residents": (READ, RESIDENT), "Staff": (READ, STAFF_PROFILE),
+    "Job roles": (READ, JOB_ROLE),
     "Audit log": (READ, AUDIT_LOG), "My work": (READ, QUEUE), "Department queue": DEPARTMENT_QUEUE,
     "Notifications": (READ, NOTIFICATION), "Deadline policies": (READ, DEADLINE_POLICY),
     "Settings": (READ, SETTING),
@@ -97,7 +101,7 @@ MENU_CATEGORY_OF = {
     "Management offices": MENU_ORGANISATION, "Estates": MENU_ORGANISATION,
     "Buildings": MENU_ORGANISATION, "Units": MENU_ORGANISATION,
     "Departments": MENU_ORGANISATION, "Residents": MENU_RESIDENTS,
-    "Staff profiles": MENU_ADMIN, "Audit log": MENU_ADMIN,
+    "Staff": MENU_ADMIN, "Job roles": MENU_ADMIN, "Audit log": MENU_ADMIN,
     "My work": MENU_WORK,
     "Department queue": MENU_WORK, "Notifications": MENU_WORK,
     "Deadline policies": MENU_ADMIN, "Settings": MENU_ADMIN,
@@ -150,8 +154,8 @@ ROLE_PARENTS: dict[str, tuple[str, ...]] = {
 }
 
 # What every built-in role needs, whatever the job.
-STAFF = (SELF_SERVICE | API_DOCS | can(READ, *ORG_RESOURCES, RESIDENT, QUEUE)
-         | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION))
+STAFF = (SELF_SERVICE | API_DOCS | can(READ, *ORG_RESOURCES, RESIDENT, QUEUE, CHOICES)
+         | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION) | can(READ, SEARCH))
 RESIDENT_CARE = can(CREATE, RESIDENT) | can(EDIT, RESIDENT) | {MOVE_OUT_RESIDENT}
 # Each role's own grants beyond what it includes; document types grant theirs in their
 # declarations (app/workflows/<type>.py).

@@ -10,23 +10,28 @@ from flask import Response, abort, current_app, flash, g, redirect, request, url
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.urltools import get_filter_args as _filter_args
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 from wtforms.fields import HiddenField
 
+from app import choices
 from app.audit import record_export
+from app.models import Building
 from app.models.base import row_version
 from app.security import permissions as P
 from app.security import privacy
 from app.security.bounds import check_bounds
 from app.security.scope import ScopedInterface, check_related_in_scope
-from app.views import exports
+from app.views import exports, widgets
 from app.views.api_schema import BoundedSchemaConverter
 from app.workflows.engine import WorkflowError
 
@@ -55,6 +60,15 @@ def display_value(value: Any) -> Any:
     return value
 
 
+def blank_choice_reads_empty(form: Any) -> None:
+    """WTForms 3.3 labels an option that has no label with its value: the empty choice of
+    FAB's optional references read "__None" in forms and list filters. It reads "—"."""
+    for unbound in vars(form).values() if form is not None else ():
+        if getattr(unbound, "field_class", None) is QuerySelectField and \
+                unbound.kwargs.get("allow_blank"):
+            unbound.kwargs["blank_text"] = "—"
+
+
 class ScopedModelView(ModelView):
     """A ModelView whose every read, write, action and export respects row scope."""
 
@@ -63,6 +77,26 @@ class ScopedModelView(ModelView):
     export_columns: list[str] | None = None
     # FAB's list page plus the export buttons (shown only with the export permission).
     list_template = "lists/list.html"
+
+    def _init_forms(self) -> None:
+        """Related fields pointing at big tables (units, residents, buildings, staff) load
+        their choices on demand, narrowed by the fields they depend on, in forms and in
+        list filters alike: no page renders thousands of options."""
+        self.add_columns, add_extra = on_demand_fields(self.datamodel, self.add_columns,
+                                                      self.add_form_extra_fields,
+                                                      self.label_columns)
+        self.edit_columns, edit_extra = on_demand_fields(self.datamodel, self.edit_columns,
+                                                        self.edit_form_extra_fields,
+                                                        self.label_columns)
+        _columns, search_extra = on_demand_fields(self.datamodel, self.search_columns,
+                                                  self.search_form_extra_fields,
+                                                  self.label_columns, for_filter=True)
+        self.add_form_extra_fields = add_extra
+        self.edit_form_extra_fields = edit_extra
+        self.search_form_extra_fields = search_extra
+        super()._init_forms()
+        for form in (self.add_form, self.edit_form, self.search_form):
+            blank_choice_reads_empty(form)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -352,12 +386,11 @@ class ScopedModelView(ModelView):
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
         datamodel = self.datamodel
-        total = datamodel.query_count(datamodel.session.query(datamodel.obj), filters)
         limit = int(current_app.config.get("EXPORT_MAX_ROWS", exports.DEFAULT_MAX_ROWS))
-        if total > limit:
-            flash(_("This list has %(count)d rows; an export holds at most %(limit)d. "
-                    "Narrow the search, then export again.", count=total, limit=limit),
-                  "warning")
+        total = datamodel.count_up_to(datamodel.session.query(datamodel.obj), filters, limit)
+        if total.capped:
+            flash(_("This list has more than %(limit)d rows, the most an export holds. "
+                    "Narrow the search, then export again.", limit=limit), "warning")
             args = {k: v for k, v in request.args.to_dict(flat=False).items()
                     if k != "format"}
             return redirect(url_for(f"{self.__class__.__name__}.list", **args))
@@ -438,6 +471,10 @@ class ScopedModelRestApi(ModelRestApi):
     def pre_get_list(self, data: dict) -> None:
         for row in data.get("result", []):
             self._reveal(row)
+        count = data.get("count")
+        if count is not None:
+            # Counted up to a cap (CappedCount): past it, "count" is cap + 1.
+            data["count_capped"] = bool(getattr(count, "capped", False))
 
     def pre_get(self, data: dict) -> None:
         if isinstance(data.get("result"), dict):
@@ -505,6 +542,49 @@ class ScopedModelRestApi(ModelRestApi):
                 return self.response(409, message=stale_message())
             message = _("This record duplicates an existing one or misses a required link.")
         return super().response_422(message=message)
+
+
+# A field depends on these others when the form has them (nearest first).
+_NARROWED_BY = {"building": ("estate",), "unit": ("building", "estate"),
+                "resident": ("unit", "building", "estate")}
+NARROWING_BUILDING = "unit_building"
+
+
+def on_demand_fields(datamodel: Any, columns: list[str] | None, extra: dict | None,
+                     labels: dict, for_filter: bool = False) -> tuple[list[str], dict]:
+    """(columns, extra fields) with every many-to-one column over a big table turned into
+    a field that loads its choices on demand. A form with an estate and a unit but no
+    building gets a building box between them that only narrows the units."""
+    columns = list(columns or [])
+    fields = dict(extra or {})
+    kinds: dict[str, str] = {}  # kind -> the column holding it in this form (the first)
+    on_demand: list[tuple[str, str]] = []  # (column, kind) of every such column
+    for column in columns:
+        if not datamodel.is_relation_many_to_one(column):
+            continue
+        model = datamodel.get_related_model(column)
+        source = choices.source_for(model)
+        kind = source.kind if source else ("estate" if model.__name__ == "Estate" else None)
+        if kind:
+            kinds.setdefault(kind, column)
+            if source and column not in fields:
+                on_demand.append((column, kind))
+    if not for_filter and "unit" in kinds and "estate" in kinds and "building" not in kinds:
+        columns.insert(columns.index(kinds["unit"]), NARROWING_BUILDING)
+        kinds["building"] = NARROWING_BUILDING
+        fields[NARROWING_BUILDING] = widgets.narrowing_field(
+            labels.get("building") or _l("Building"), "building", Building,
+            parents={"estate": kinds["estate"]})
+    for column, kind in on_demand:
+        model = datamodel.get_related_model(column)
+        parents = {} if for_filter else {
+            parent: kinds[parent] for parent in _NARROWED_BY.get(kind, ()) if parent in kinds}
+        relation = sa_inspect(datamodel.obj).relationships[column]
+        required = not for_filter and not all(c.nullable for c in relation.local_columns)
+        fields[column] = widgets.choice_field(
+            labels.get(column) or column, kind, model, required=required, parents=parents,
+            for_filter=for_filter)
+    return columns, fields
 
 
 def scoped(model: type) -> ScopedInterface:
