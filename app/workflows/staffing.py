@@ -48,7 +48,7 @@ def anywhere(session: Session, roles: Iterable[str]) -> list[int]:
 
 def on_estate(session: Session, estate: Any, department_kind: str,
               roles: Iterable[str]) -> dict[int, str]:
-    """{user id: name} of holders of `roles` in a `department_kind` department of the
+    """{user id: "name (login)"} of holders of `roles` in a `department_kind` department of the
     estate's office who work on this estate (their profile lists it, or lists no estate
     at all), ordered by name. Two queries, whatever the number of people."""
     query = (select(User, StaffProfile.id)
@@ -73,5 +73,6 @@ def on_estate(session: Session, estate: Any, department_kind: str,
     for user, profile_id in rows:
         covered = estates_of.get(profile_id)
         if not covered or estate.id in covered:
-            people[user.id] = user.get_full_name()
+            # Name and login: two colleagues called 陳嘉欣 are told apart.
+            people[user.id] = f"{user.get_full_name()} ({user.username})"
     return people
