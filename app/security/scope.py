@@ -220,6 +220,29 @@ def check_related_in_scope(item: Any, scope: Scope | None = None) -> None:
                                   "your departments and estates.", what=str(related)))
 
 
+DEFAULT_COUNT_CAP = 10_000
+
+
+class CappedCount(int):
+    """A list's row count, counted no further than the cap: past it the lists say
+    "10,000+" and the API says `count_capped`. Counting every row of a million-row scope
+    on each page would cost more than the page itself."""
+
+    capped = False
+
+    def __new__(cls, value: int, cap: int) -> "CappedCount":
+        count = super().__new__(cls, min(value, cap + 1))
+        count.capped = value > cap
+        count.cap = cap
+        return count
+
+    def __str__(self) -> str:
+        return f"{self.cap:,}+" if self.capped else f"{int(self):,}"
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 class ScopedInterface(SQLAInterface):
     """FAB data interface that never returns a row outside the current user's scope.
 
@@ -228,6 +251,19 @@ class ScopedInterface(SQLAInterface):
     """
     def _apply_inner_all(self, query: Query, *args: Any, **kwargs: Any) -> Query:
         return super()._apply_inner_all(apply_scope(query, self.obj), *args, **kwargs)
+
+    def count_up_to(self, query: Query, filters: Any, cap: int,
+                    select_columns: list[str] | None = None) -> CappedCount:
+        """How many rows match, counting at most cap + 1 of them (an index walk that
+        stops early, not a count over the whole scope)."""
+        inner = self._apply_inner_all(query, filters, select_columns=select_columns,
+                                      aliases_mapping={})
+        return CappedCount(inner.limit(cap + 1).count(), cap)
+
+    def query_count(self, query: Query, filters: Any = None,
+                    select_columns: list[str] | None = None) -> int:
+        cap = int(current_app.config.get("LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+        return self.count_up_to(query, filters, cap, select_columns)
 
     def get_related_interface(self, col_name: str) -> "ScopedInterface":
         return self.__class__(self.get_related_model(col_name), self._session)

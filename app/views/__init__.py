@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.security import permissions as P
 from app.views.audit import AuditLogView
 from app.views.calendar import AdminAlertView, CalendarDayView, CalendarSettingsView
+from app.views.choices import ChoicesView
 from app.views.diagram import WorkflowDiagramView
 from app.views.org import (
     BranchView,
@@ -24,8 +25,9 @@ from app.views.org import (
 )
 from app.views.queue import NotificationView, QueueView
 from app.views.resident import ResidentApi, ResidentView
+from app.views.search import GlobalSearchView
 from app.views.settings import DeadlinePolicyView, SettingView
-from app.views.staff import StaffProfileView
+from app.views.staff import JobRoleView, StaffProfileView, StaffView, hide_security_menu
 from app.workflows.registry import document_types, resolve
 
 
@@ -50,8 +52,9 @@ def register_views(appbuilder: AppBuilder) -> None:
          _l("Organisation")),
         (ResidentView, "Residents", _l("Residents"), "fa-user", P.MENU_RESIDENTS,
          _l("Residents")),
-        (StaffProfileView, "Staff profiles", _l("Staff profiles"), "fa-id-badge",
-         P.MENU_ADMIN, _l("Administration")),
+        (StaffView, "Staff", _l("Staff"), "fa-id-badge", P.MENU_ADMIN, _l("Administration")),
+        (JobRoleView, "Job roles", _l("Job roles"), "fa-key", P.MENU_ADMIN,
+         _l("Administration")),
         (AuditLogView, "Audit log", _l("Audit log"), "fa-history", P.MENU_ADMIN,
          _l("Administration")),
         (CalendarDayView, "Working-day calendar", _l("Working-day calendar"), "fa-calendar",
@@ -74,7 +77,11 @@ def register_views(appbuilder: AppBuilder) -> None:
                                     category_label=category_label)
         permissions_of[added.class_permission_name] = set(added.base_permissions)
     appbuilder.add_view_no_menu(QueueView())
+    appbuilder.add_view_no_menu(StaffProfileView())  # Administration → Staff replaces it
+    hide_security_menu(appbuilder)  # FAB's user and role pages: reachable, not in the menu
+    appbuilder.add_view_no_menu(ChoicesView())
     appbuilder.add_view_no_menu(WorkflowDiagramView())
+    appbuilder.add_view_no_menu(GlobalSearchView())
     appbuilder.add_link("Workflow diagrams", href="/workflows/", label=_l("Workflow diagrams"),
                         icon="fa-sitemap", category=P.MENU_ADMIN,
                         category_label=_l("Administration"))

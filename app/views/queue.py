@@ -20,9 +20,10 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope
 from app.views.base import ScopedModelView, scoped
+from app.views.confirmations import counted
 from app.views.notification_badge import badge_context
 from app.views.workflow import DOCUMENT_ENDPOINTS, DOCUMENT_TYPES
-from app.workflows.queues import DEPARTMENT, DUE_FILTERS, MY_WORK, queue
+from app.workflows.queues import DEPARTMENT, DUE_FILTERS, MY_WORK, PAGE_SIZE, queue
 from app.workflows.registry import registered
 
 
@@ -53,9 +54,19 @@ class QueueView(BaseView):
             doc_type = None
         actor = Actor.current()
         now = local_now()
+        page = min(max(1, args.get("page", default=1, type=int) or 1), 10_000)
         rows = queue(session, actor, kind, now, estate_id=estate_id, category=category,
                      state=state, doc_type=doc_type, due=due,
-                     type_labels={k: str(v) for k, v in DOCUMENT_TYPES.items()})
+                     type_labels={k: str(v) for k, v in DOCUMENT_TYPES.items()},
+                     offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+        has_next = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+        filters = {k: v for k, v in args.items() if k != "page"}
+        pages = {"number": page,
+                 "previous": url_for(request.endpoint, **filters, page=page - 1)
+                 if page > 1 else None,
+                 "next": url_for(request.endpoint, **filters, page=page + 1)
+                 if has_next else None}
         estates = session.scalars(apply_scope(session.query(Estate), Estate)
                                   .order_by(Estate.code).statement).all()
         states: dict[str, str] = {}
@@ -68,7 +79,8 @@ class QueueView(BaseView):
             categories=CATEGORIES, states=states, document_types=DOCUMENT_TYPES,
             due_filters=DUE_FILTERS,
             selected={"estate": estate_id, "category": category, "state": state,
-                      "type": doc_type, "due": due}, document_url=document_url, now=now)
+                      "type": doc_type, "due": due}, document_url=document_url, now=now,
+            pages=pages)
 
     @expose("/mine")
     @has_access
@@ -92,9 +104,11 @@ class NotificationView(ScopedModelView):
     exclude_route_methods = {"add", "edit", "delete", "export"}
     list_columns = ["at", "message", "level_label", "read_label"]
     show_columns = list_columns
+    search_columns = ["at", "read_at"]  # not the raw timer, kind or document columns
     base_order = ("at", "desc")
     label_columns = {"at": _l("Time"), "message": _l("Message"),
-                     "level_label": _l("Escalation level"), "read_label": _l("Read")}
+                     "level_label": _l("Escalation level"), "read_label": _l("Read"),
+                     "read_at": _l("Read at")}
     list_title = show_title = _l("Notifications")
 
     def __init__(self, **kwargs: Any) -> None:
@@ -114,7 +128,9 @@ class NotificationView(ScopedModelView):
         return Markup('<a href="{url}">{text}</a>').format(
             url=url_for("NotificationView.open", pk=pk), text=text)
 
-    @action("mark_read", _l("Mark as read"), None, "fa-check")
+    @action("mark_read", _l("Mark as read"),
+            counted(_l("Mark this notification as read?"),
+                    _l("Mark %(count)d notifications as read?")), "fa-check")
     def mark_read(self, items: Any):
         items = items if isinstance(items, list) else [items]
         for item in items:
