@@ -45,9 +45,13 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker  # noqa: E402
 from sqlalchemy.util import ScopedRegistry  # noqa: E402
 
 # Shared helpers, also importable from here (tests/helpers.py is where they live).
-from tests.helpers import (csrf_token, edit_form_token, login,  # noqa: E402, F401
-                           seed_reference_data,
-                           put_versioned)
+from tests.helpers import (  # noqa: E402, F401
+    csrf_token,
+    edit_form_token,
+    login,
+    put_versioned,
+    seed_reference_data,
+)
 from tests.world import PASSWORD, World  # noqa: E402
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from app.models import AuditLog, Resident
 from app.models.audit import AuditLogImmutable
-from tests.helpers import csrf_token, edit_form_token, login, put_versioned as put
+from tests.helpers import csrf_token, edit_form_token, login
+from tests.helpers import put_versioned as put
 from tests.world import PASSWORD
 
 

@@ -28,9 +28,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from app.backup import TableSummary, canonical_value, libpq_connection, table_summaries
-from tests.scratch_db import (ScratchDatabase, create_empty_database, drop_database,
-                              is_postgresql, normalise)
 from tests.helpers import PNG
+from tests.scratch_db import (
+    ScratchDatabase,
+    create_empty_database,
+    drop_database,
+    is_postgresql,
+    normalise,
+)
 from tests.world import World
 
 LOCAL_POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

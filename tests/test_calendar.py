@@ -15,8 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import AdminAlert, CalendarDay, CalendarSettings
-from app.workflows.calendar import (CalendarUnknownYear, WorkingCalendar, add_duration,
-                                    calendar_cli, is_workday, parse_periods, seed_calendar)
+from app.workflows.calendar import (
+    CalendarUnknownYear,
+    WorkingCalendar,
+    add_duration,
+    calendar_cli,
+    is_workday,
+    parse_periods,
+    seed_calendar,
+)
 
 MAINLAND, HONG_KONG = "mainland", "hong_kong"
 

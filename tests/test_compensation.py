@@ -21,9 +21,18 @@ from app.security import permissions as P
 from app.workflows.claim_routing import route_for, seed_approval_rules
 from app.workflows.money import amount_in_words
 from app.workflows.registry import registered
-from tests.helpers import (FONT, PNG, assert_every_character_has_a_glyph, csrf_token,
-                           embedded_families, history_names, pdf_bytes, pdf_text,
-                           transition, version_of)
+from tests.helpers import (
+    FONT,
+    PNG,
+    assert_every_character_has_a_glyph,
+    csrf_token,
+    embedded_families,
+    history_names,
+    pdf_bytes,
+    pdf_text,
+    transition,
+    version_of,
+)
 
 API = "/api/v1/compensation/"
 VIEW = "/compensationclaimview"
@@ -705,10 +714,9 @@ def test_transition_form_pages(app, world, api_as, as_user, seeded):
 def test_the_claimants_phone_is_masked_for_roles_that_do_not_need_it(app, world, api_as,
                                                                         as_user, seeded):
     """R-RES-2: a role reading claims without the full-phone permission sees 138****5678."""
+    from app.models import Department, Estate, StaffProfile
     from tests.helpers import login
     from tests.world import PASSWORD
-
-    from app.models import Department, Estate, StaffProfile
 
     pk = new_claim(app, api_as, world)
     with app.app_context():

@@ -6,16 +6,24 @@ director's daily sign-off and the printed forms."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import partial
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.models import (CollectiveCase, Company, Complaint, DeadlineTimer,
-                        Notification, RegisterSignOff, Revisit, Unit)
+from app.models import (
+    CollectiveCase,
+    Company,
+    Complaint,
+    DeadlineTimer,
+    Notification,
+    RegisterSignOff,
+    Revisit,
+    Unit,
+)
 from app.models.base import local_now
 from app.security.actor import Actor
 from app.workflows import engine
@@ -490,8 +498,8 @@ def test_complaint_forms_print_in_two_languages(app, world, api_as, seeded, form
 # --- statistics (R-CP-8, R-RV-4) ------------------------------------------------------------------
 
 def test_monthly_statistics_per_office(app, world, api_as, as_user, seeded):
-    from app.workflows.complaint_report import Period, complaint_statistics
     from app.security.scope import SYSTEM_SCOPE
+    from app.workflows.complaint_report import Period, complaint_statistics
 
     agent, supervisor = api_as("agent_a"), api_as("supervisor_a")
     general = register(agent, world)

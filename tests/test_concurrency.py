@@ -22,9 +22,15 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.scratch_db import (ScratchDatabase, allocate_worker, create_worker,
-                              is_postgresql, postgresql_scratch_url, run_parallel,
-                              tick_worker)
+from tests.scratch_db import (
+    ScratchDatabase,
+    allocate_worker,
+    create_worker,
+    is_postgresql,
+    postgresql_scratch_url,
+    run_parallel,
+    tick_worker,
+)
 
 pytestmark = pytest.mark.slow
 

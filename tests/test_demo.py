@@ -22,19 +22,46 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
 
 from app.demo import DEMO_PASSWORD, ESTATES, USERS, load_demo
-from app.models import (ApprovalRule, AuditLog, Branch, Building, CalendarDay,
-                        CollectiveCase, CompensationClaim, CompensationEvidence, Company,
-                        Complaint, DeadlinePolicy, DeadlineTimer, Department, Escalation,
-                        Estate, FormCounter, Notification, Office, RegisterSignOff, Resident,
-                        Revisit, ServiceRecord, Setting, StaffProfile, Unit, WorkflowHistory,
-                        WorkOrder)
+from app.models import (
+    ApprovalRule,
+    AuditLog,
+    Branch,
+    Building,
+    CalendarDay,
+    CollectiveCase,
+    Company,
+    CompensationClaim,
+    CompensationEvidence,
+    Complaint,
+    DeadlinePolicy,
+    DeadlineTimer,
+    Department,
+    Escalation,
+    Estate,
+    FormCounter,
+    Notification,
+    Office,
+    RegisterSignOff,
+    Resident,
+    Revisit,
+    ServiceRecord,
+    Setting,
+    StaffProfile,
+    Unit,
+    WorkflowHistory,
+    WorkOrder,
+)
 from app.models.base import local_now
 from app.models.complaint import CONTACT_SOURCES, collective_members
 from app.models.org import DEPARTMENT_KINDS
 from app.models.service_record import RECORD_KINDS
+from app.models.staff import (
+    profile_branches,
+    profile_departments,
+    profile_estates,
+    profile_offices,
+)
 from app.security import permissions as P
-from app.models.staff import (profile_branches, profile_departments, profile_estates,
-                              profile_offices)
 from tests.conftest import rolled_back_connection, session_on
 from tests.helpers import login
 from tests.world import PASSWORD as WORLD_PASSWORD

@@ -198,8 +198,8 @@ def test_over_the_limit_is_refused_with_a_message(app, as_user, register, monkey
         assert "/servicerecordview/list/" in response.headers["Location"]
         assert "_flt_2_content=o" in response.headers["Location"]  # the search is kept
         page = unescape(agent.get(response.headers["Location"]).get_data(as_text=True))
-        message = zh("This list has %(count)d rows; an export holds at most %(limit)d. "
-                     "Narrow the search, then export again.") % {"count": 2, "limit": 1}
+        message = zh("This list has more than %(limit)d rows, the most an export holds. "
+                     "Narrow the search, then export again.") % {"limit": 1}
         assert message in page
     # Narrowed to one row, it is exported.
     assert agent.get(f"{REGISTER}/export/?format=csv&_flt_2_content=Parcel").status_code \

@@ -18,14 +18,32 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from app.printing import (FORMS, LANGUAGES, FontMissing, OutOfScope, PrintError,
-                          UnknownForm, UnknownLanguage, VerificationUrlMissing, WrongDocument,
-                          forms_for, get_form, render_html, render_pdf, validate_languages,
-                          verification_url)
+from app.printing import (
+    FORMS,
+    LANGUAGES,
+    FontMissing,
+    OutOfScope,
+    PrintError,
+    UnknownForm,
+    UnknownLanguage,
+    VerificationUrlMissing,
+    WrongDocument,
+    forms_for,
+    get_form,
+    render_html,
+    render_pdf,
+    validate_languages,
+    verification_url,
+)
 from app.printing import fonts as print_fonts
 from app.printing.languages import Bilingual, clear_catalogs, form_script, msgid_of
-from tests.helpers import (FONT, assert_every_character_has_a_glyph, embedded_families,
-                           fonts_of, pdf_text)
+from tests.helpers import (
+    FONT,
+    assert_every_character_has_a_glyph,
+    embedded_families,
+    fonts_of,
+    pdf_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "app" / "templates" / "print"
@@ -336,14 +354,16 @@ def test_free_text_prints_in_the_forms_script(ctx, world, db_session, monkeypatc
 
 
 def test_proper_names_print_as_registered(ctx, world, db_session):
-    """Free text takes the form's script; a person's name, a company's name and an
-    estate's do not: 李晓燕 stays 李晓燕 on a Traditional form, 陳大文 on a Simplified one."""
+    """Free text takes the form's script; a person's name, a company's name, an
+    estate's and an address do not: 李晓燕 stays 李晓燕 on a Traditional form, 陳大文 on a Simplified one."""
     from app.models import Estate
 
     db_session.get(Estate, world.estate_a).name = "海湾花园"
     order = make_order(db_session, world, description="请师傅带备新的水龙头",
                        contact_name="李晓燕")
+    order.unit, order.location = None, "湾区大厦东门车库"  # an address, as typed
     traditional = render_html("dispatch_slip", [order], lang="zh_Hant", url=link)
+    assert "湾区大厦东门车库" in traditional and "灣區" not in traditional
     assert "李晓燕" in traditional and "李曉燕" not in traditional
     assert "海湾花园" in traditional and "海灣花園" not in traditional
     assert "請師傅帶備新的水龍頭" in traditional  # free text: converted

@@ -26,8 +26,15 @@ from app.clock import FrozenClock
 from app.models import Complaint, Revisit, ServiceRecord, WorkflowHistory
 from app.models.workflow import DeadlinePolicy, DeadlineTimer, Escalation, Notification
 from app.workflows.registry import registered
-from tests.helpers import (FONT, assert_every_character_has_a_glyph, csrf_token,
-                           embedded_families, history_names, pdf_text, transition)
+from tests.helpers import (
+    FONT,
+    assert_every_character_has_a_glyph,
+    csrf_token,
+    embedded_families,
+    history_names,
+    pdf_text,
+    transition,
+)
 
 API = "/api/v1/service_record/"
 VIEW = "/servicerecordview"

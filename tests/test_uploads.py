@@ -14,9 +14,19 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.http import parse_options_header
 
 from app.models import CompensationEvidence, WorkOrder, WorkOrderPhoto
-from app.uploads import (JPEG, PDF, PNG as PNG_TYPE, SANDBOX, WEBP, UploadRefused,
-                         content_disposition, download_response, read_uploads,
-                         safe_filename, sniff)
+from app.uploads import (
+    JPEG,
+    PDF,
+    SANDBOX,
+    WEBP,
+    UploadRefused,
+    content_disposition,
+    download_response,
+    read_uploads,
+    safe_filename,
+    sniff,
+)
+from app.uploads import PNG as PNG_TYPE
 from tests.helpers import PNG, csrf_token, pdf_bytes, version_of
 from tests.test_compensation import API, VIEW, new_claim
 

@@ -12,8 +12,8 @@ import pytest
 from flask_babel import force_locale
 
 from app.workflows.diagram import text_width, workflow_svg, wrap
-from app.workflows.table import Branch, Transition, Workflow
 from app.workflows.registry import registered
+from app.workflows.table import Branch, Transition, Workflow
 
 SVG = "{http://www.w3.org/2000/svg}"
 LOCALES = ("en", "zh_Hans", "zh_Hant")

@@ -25,12 +25,19 @@ from sqlalchemy.orm import relationship
 
 from app.models.base import DocumentMixin, TimestampMixin
 from app.models.org import Estate
-from app.workflows.registry import PrintForm
 from app.security import permissions as P
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
+from app.workflows.registry import (
+    EVERY_ROLE,
+    N_,
+    TO_HANDLER_AND_UP,
+    DocumentType,
+    Menu,
+    Policy,
+    PrintForm,
+    declare,
+)
 from app.workflows.table import Arm, Transition, Workflow
-from app.workflows.registry import (EVERY_ROLE, TO_HANDLER_AND_UP, DocumentType, Menu, N_,
-                                    Policy, declare)
 
 
 class ToyPermit(DocumentMixin, TimestampMixin, Model):

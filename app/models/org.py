@@ -40,10 +40,10 @@ DEPARTMENT_KINDS = {
     "customer_service": _l("Customer Service"),
     "engineering": _l("Engineering (M&E)"),
     "environment": _l("Environment"),
-    "security": _l("Security"),
+    "security": _l("Security department"),
     "finance": _l("Finance"),
     "quality": _l("Quality"),
-    "administration": _l("Administration"),
+    "administration": _l("Administration department"),
     "marketing": _l("Marketing"),
 }
 

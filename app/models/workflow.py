@@ -30,6 +30,7 @@ DURATION_UNITS = {
     "working_days": _l("Working days"), "working_hours": _l("Working hours"),
     "end_of_day": _l("Days, to the end of the day"),
 }
+TIMER_STATUSES = {"armed": _l("Running"), "met": _l("Met"), "cancelled": _l("Cancelled")}
 ESCALATION_LEVELS = {
     "handler": _l("Handler"), "department_head": _l("Department head"),
     "office_director": _l("Office director"), "general_manager": _l("General manager"),
@@ -58,10 +59,11 @@ class WorkflowHistory(Model):
     @property
     def by_name(self) -> str:
         """Who took the step as people know them (李晓燕, Anna Wong), not their login; the
-        login when the account is gone or the system acted. Users of a page's rows come
+        login when the account is gone, "The system" when no one did. Users of a page's rows come
         from the session's identity map after the first."""
         if self.user_id is None:
-            return self.username
+            # "system" is the login of no one: the reader's word for it (as the audit log).
+            return gettext("The system") if self.username in ("", "system") else self.username
         session = object_session(self)
         user = session.get(User, self.user_id) if session is not None else None
         return (full_name(user) if user is not None else "") or self.username
@@ -133,6 +135,11 @@ class DeadlineTimer(Model):
     breached_at = Column(DateTime, nullable=True)
     level = Column(Integer, nullable=False, default=0)  # breach levels escalated so far
     closed_at = Column(DateTime, nullable=True)
+
+    @property
+    def status_label(self) -> str:
+        """The status as the detail page's deadline table says it (the audit log too)."""
+        return str(TIMER_STATUSES.get(self.status, self.status))
 
 
 class Escalation(Model):

@@ -44,6 +44,16 @@ TITLES = {
     "compensation_evidence": _l("Compensation evidence"),
     "workflow_history": _l("Workflow step"),
 }
+# Columns of records with no page of their own, named in the log as people say them.
+COLUMNS = {
+    "deadline_timer": {
+        "policy": _l("Deadline"), "doc_type": _l("Document"), "status": _l("Status"),
+        "handler_user": _l("Handler"), "started_at": _l("Started at"), "due_at": _l("Due"),
+        "warn_at": _l("Warning due"), "next_check_at": _l("Next check"),
+        "warned_at": _l("Warned at"), "breached_at": _l("Overdue since"),
+        "level": _l("Escalation level"), "closed_at": _l("Closed at"),
+    },
+}
 ACTIONS = {
     "create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"),
     "login": _l("Signed in"), "login_failed": _l("Failed sign-in"),
@@ -109,7 +119,7 @@ def column_label(table: str, column: str) -> str:
     """The label a page uses for `column` (or for its relation: unit_id reads "Unit")."""
     keys = [column, f"{column}_label"] + ([column[:-3]] if column.endswith("_id") else [])
     known = labels()
-    for source in (known.columns.get(table, {}), known.any_columns):
+    for source in (COLUMNS.get(table, {}), known.columns.get(table, {}), known.any_columns):
         for key in keys:
             if key in source:
                 return str(source[key])

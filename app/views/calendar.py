@@ -15,6 +15,7 @@ from wtforms.validators import ValidationError
 from app.models import AdminAlert, CalendarDay, CalendarSettings
 from app.models.org import REGIONS
 from app.views.base import ScopedModelView, scoped
+from app.views.confirmations import counted
 from app.workflows.calendar import parse_periods
 
 CALENDAR_DAY = "CalendarDay"
@@ -28,7 +29,7 @@ LABELS = {
     "source_label": _l("Source"), "working_periods": _l("Working hours"),
     "at": _l("Time"), "kind": _l("Kind"), "kind_label": _l("Kind"),
     "message": _l("Message"), "resolved": _l("Resolved"),
-    "updated_at": _l("Last changed"),
+    "updated_at": _l("Last changed"), "created_at": _l("Created at"),
 }
 
 
@@ -112,7 +113,9 @@ class AdminAlertView(ScopedModelView):
     label_columns = LABELS
     list_title = show_title = _l("Admin alerts")
 
-    @action("resolve", _l("Resolve"), _l("Mark the selected alerts as resolved?"), "fa-check")
+    @action("resolve", _l("Resolve"),
+            counted(_l("Mark this alert as resolved?"),
+                    _l("Mark %(count)d alerts as resolved?")), "fa-check")
     def resolve(self, items: Any):
         items = items if isinstance(items, list) else [items]
         for item in items:

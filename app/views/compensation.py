@@ -190,13 +190,13 @@ class CompensationClaimView(WorkflowModelView):
             "liability_label", "contractor_name", "amount", "contractor_amount",
             "company_amount", "developer_amount", "acknowledged_by", "acknowledged_by_name",
             "acknowledged_at"]}),
-        (_l("Review and approval"), {"fields": [
+        (_l("Review and approval"), {"after": ("submit",), "fields": [
             "submitted_at", "reviewer_role", "reviewed_by", "reviewed_at", "approver_role",
             "approved_by", "approved_at", "rejected_by", "rejected_at", "rejection_reason",
             "forwarded_to_developer_at", "developer_reply"]}),
-        (_l("Compensation paid"), {"fields": ["paid_amount", "payment_method", "paid_at",
-                                    "payment_recorded_by"]}),
-        (_l("House return or exchange"), {"fields": [
+        (_l("Compensation paid"), {"after": ("record_payment",), "fields": [
+            "paid_amount", "payment_method", "paid_at", "payment_recorded_by"]}),
+        (_l("House return or exchange"), {"after": ("confirm_quality_station",), "fields": [
             "quality_station_reference", "quality_station_confirmed_at", "marketing_done_by",
             "marketing_done_at", "service_done_by", "service_done_at", "closed_at"]}),
     ]
@@ -342,7 +342,10 @@ class ApprovalQueueView(BaseView):
 # --- approval rules (administration) -----------------------------------------------------
 
 def _role_choices() -> list[tuple[str, str]]:
-    names = sorted(r.name for r in current_app.appbuilder.sm.get_all_roles())
+    # Not the role of people who have not signed in: nobody anonymous reviews a claim.
+    public = current_app.config.get("AUTH_ROLE_PUBLIC")
+    names = sorted(r.name for r in current_app.appbuilder.sm.get_all_roles()
+                   if r.name != public)
     return [("", "—")] + [(name, role_label(name)) for name in names]
 
 

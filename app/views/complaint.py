@@ -97,14 +97,15 @@ class ComplaintView(WorkflowModelView):
             "complainant_name", "complainant_phone", "event_time", "event_place", "subject",
             "subject_department", "matter_label", "description", "customer_request",
             "received_at", "received_by", "registering_department"]}),
-        (_l("Reply"), {"fields": [
+        (_l("Reply"), {"after": ("reply",), "fields": [
             "immediate_reply", "agreed_reply_at", "replied_at", "reply",
             "customer_requested_by", "site_visit_at", "resident_told_at"]}),
-        (_l("Classification"), {"fields": [
+        (_l("Classification"), {"after": ("classify",), "fields": [
             "class_label", "class_reason", "criteria_labels", "assist_scope_label",
             "developer_caused", "collective", "classified_by", "classified_at",
             "auto_upgraded_at", "gm_received_by", "gm_received_at"]}),
-        (_l("Handling"), {"fields": [
+        (_l("Handling"), {"after": ("transfer", "start_handling", "forward_to_developer",
+                                    "resolve", "close_unfounded"), "fields": [
             "department", "handler", "transferred_at", "forwarded_to_developer_at",
             "developer_followup", "result", "resolved_by", "resolved_at", "reopened_count",
             "closed_at"]}),

@@ -26,6 +26,10 @@ LABELS = {
     "area_m2": _l("Area (m²)"), "occupied": _l("Occupied"),
     "complaint_policy": _l("Complaint procedure"),
     "complaint_policy_label": _l("Complaint procedure"),
+    # Offered as list filters (FAB filters on every column) and named there.
+    "branches": _l("Branches"), "offices": _l("Management offices"),
+    "estates": _l("Estates"), "departments": _l("Departments"),
+    "created_at": _l("Created at"), "updated_at": _l("Last changed"),
 }
 
 
@@ -88,6 +92,7 @@ class EstateView(ScopedModelView):
         "region": choice_field(_l("Region"), REGIONS),
         "script": choice_field(_l("Default script"), SCRIPTS),
     }
+    formatters_columns = {"script": lambda value: SCRIPTS.get(value, value)}
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Estates")
 

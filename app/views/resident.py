@@ -15,6 +15,7 @@ from app.models.base import local_now
 from app.models.resident import RELATIONS
 from app.security import permissions as P
 from app.views.base import ScopedModelRestApi, ScopedModelView, scoped
+from app.views.confirmations import counted
 
 
 class ResidentView(ScopedModelView):
@@ -40,7 +41,9 @@ class ResidentView(ScopedModelView):
     }
     list_title = show_title = add_title = edit_title = _l("Residents")
 
-    @action("move_out", _l("Record move-out"), _l("Record today as the move-out date?"),
+    @action("move_out", _l("Record move-out"),
+            counted(_l("Record today as the move-out date?"),
+                    _l("Record today as the move-out date of %(count)d residents?")),
             "fa-sign-out")
     def move_out(self, items: Any):
         items = items if isinstance(items, list) else [items]

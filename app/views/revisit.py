@@ -45,11 +45,11 @@ class RevisitView(WorkflowModelView):
             "number", "state_label", "subject_label", "work_order", "complaint",
             "service_record", "schedule", "period", "estate", "unit", "resident",
             "assigned_role_label", "assignee", "due_at"]}),
-        (_l("Record"), {"fields": [
+        (_l("Record"), {"after": ("record", "record_problem"), "fields": [
             "mode_label", "revisited_at", "revisitor", "revisitee", "content",
             "repair_checked", "charge_verified", "satisfaction_label", "feedback",
             "suggestions", "problem", "new_work_order"]}),
-        (_l("Promised reply"), {"fields": [
+        (_l("Promised reply"), {"after": ("record",), "fields": [
             "open_question", "promised_reply_at", "reply", "replied_at"]}),
     ]
     base_order = ("due_at", "asc")

@@ -90,13 +90,13 @@ class ServiceRecordView(WorkflowModelView):
             "number", "state_label", "kind_label", "source_label", "urgent",
             "relayed_orally", "estate", "unit", "resident", "contact_name", "contact_phone",
             "content", "received_at", "received_by", "registering_department"]}),
-        (_l("Internal liaison slip"), {"fields": [
+        (_l("Internal liaison slip"), {"after": ("dispatch",), "fields": [
             "department", "liaison_note", "dispatched_at", "reply_due_at"]}),
-        (_l("Handling plan"), {"fields": [
+        (_l("Handling plan"), {"after": ("submit_plan",), "fields": [
             "plan_method", "plan_schedule", "plan_commitment", "committed_at",
             "plan_submitted_by", "plan_submitted_at", "customer_told_at", "urge_count",
             "last_urged_at"]}),
-        (_l("Answer and follow-up"), {"fields": [
+        (_l("Answer and follow-up"), {"after": ("answer_on_spot", "handle"), "fields": [
             "reply", "handled_by", "handled_at", "closed_at", "work_order", "complaint",
             "revisits"]}),
     ]

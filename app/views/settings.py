@@ -3,6 +3,7 @@
 afterwards, never to one already given to someone."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -36,11 +37,15 @@ class DeadlinePolicyView(ScopedModelView):
                     "escalation_chain", "escalation_step_minutes", "active"]
     show_columns = ["key", "name_label", "amount", "unit_label", "warn_share",
                     "escalation_chain", "escalation_step_minutes", "active", "updated_at"]
+    # The chain as people say it ("Handler → Department head"), not its stored codes.
+    formatters_columns = {"escalation_chain": lambda chain: " → ".join(
+        str(ESCALATION_LEVELS.get(level.strip(), level.strip()))
+        for level in (chain or "").split(",") if level.strip())}
     edit_columns = ["amount", "unit", "warn_share", "escalation_chain",
                     "escalation_step_minutes", "active"]
     search_columns = ["key", "doc_type", "unit", "active"]
     edit_form_extra_fields = {
-        "unit": SelectField(_l("Unit"), choices=list(DURATION_UNITS.items())),
+        "unit": SelectField(_l("Time unit"), choices=list(DURATION_UNITS.items())),
         "active": BooleanField(_l("Active")),
     }
     validators_columns = {
@@ -57,7 +62,7 @@ class DeadlinePolicyView(ScopedModelView):
     }
     label_columns = {
         "key": _l("Key"), "name_label": _l("Deadline"), "rule": _l("Rule"),
-        "amount": _l("Amount"), "unit": _l("Unit"), "unit_label": _l("Unit"),
+        "amount": _l("Amount"), "unit": _l("Time unit"), "unit_label": _l("Time unit"),
         "warn_share": _l("Warn at share"), "escalation_chain": _l("Escalation chain"),
         "escalation_step_minutes": _l("Minutes between levels"), "active": _l("Active"),
         "updated_at": _l("Last changed"), "doc_type": _l("Document"),
@@ -69,9 +74,14 @@ class SettingView(ScopedModelView):
     datamodel = scoped(Setting)
     class_permission_name = P.SETTING
     exclude_route_methods = {"add", "delete"}
-    list_columns = ["label", "value", "rule"]
-    show_columns = ["key", "label", "value", "rule", "updated_at"]
+    # No rule ids on the page (as for deadline policies): the label says what it sets.
+    list_columns = ["label", "value"]
+    show_columns = ["key", "label", "value", "updated_at"]
+    search_columns = ["key", "value"]
     edit_columns = ["value"]
+    # 10, 0.15, 1.5 as people write them; not the stored 10.0000.
+    formatters_columns = {"value": lambda value: "" if value is None
+                          else format(Decimal(value).normalize(), "f")}
     validators_columns = {"value": [NumberRange(min=0)]}
     label_columns = {"key": _l("Key"), "label": _l("Setting"), "value": _l("Value"),
                      "rule": _l("Rule"), "updated_at": _l("Last changed")}

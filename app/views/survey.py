@@ -95,9 +95,9 @@ class SurveyView(WorkflowModelView):
             "estates", "purpose", "method_label", "period_start", "period_end", "staff",
             "statistics_method", "support_work", "questionnaire", "questionnaire_version",
             "drafted_by", "submitted_at", "reviewed_at", "approved_by", "approved_at"]}),
-        (_l("Running the survey"), {"fields": [
+        (_l("Running the survey"), {"after": ("receive_forms",), "fields": [
             "forms_received_at", "seed", "distributed_at", "collection_closed_at"]}),
-        (_l("Report"), {"fields": [
+        (_l("Report"), {"after": ("close_collection",), "fields": [
             "overall_rate", "analysis", "improvements", "reported_at", "closed_at"]}),
     ]
     add_form_extra_fields = {
@@ -274,6 +274,7 @@ class SurveyFormView(ScopedModelView):
     base_permissions = ["can_read", "can_export"]
     list_columns = ["survey", "estate", "unit", "resident", "code", "state_label",
                     "channel_label", "returned_at"]
+    show_columns = list_columns  # never the answers or comments (R-SV-10)
     search_columns = ["survey", "estate", "code", "state", "channel"]
     base_order = ("id", "asc")
     label_columns = {"survey": _l("Survey"), "estate": _l("Estate"), "unit": _l("Unit"),
@@ -298,7 +299,7 @@ class QuestionnaireView(ScopedModelView):
     show_columns = ["name", "version", "updated_at"]
     add_columns = edit_columns = ["name"]
     label_columns = {"name": _l("Name"), "version": _l("Version"), "items": _l("Items"),
-                     "updated_at": _l("Last changed")}
+                     "updated_at": _l("Last changed"), "created_at": _l("Created at")}
     list_title = show_title = add_title = edit_title = _l("Questionnaires")
 
     def __init__(self, **kwargs: Any) -> None:

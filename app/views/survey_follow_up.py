@@ -28,6 +28,7 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import apply_scope, current_scope
 from app.views.base import ScopedModelView, scoped
+from app.views.confirmations import counted
 from app.views.service_record import document_link, document_links
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.engine import WorkflowError
@@ -200,7 +201,7 @@ class CorrectiveActionView(WorkflowModelView):
             "number", "state_label", "survey", "estate", "item_text", "unit", "unsatisfied",
             "rate", "issue", "department", "owner", "due_date", "raised_by",
             "registering_department"]}),
-        (_l("Correction"), {"fields": [
+        (_l("Correction"), {"after": ("correct",), "fields": [
             "measure", "corrected_at", "revisits", "verified_by", "verified_at"]}),
     ]
     description_columns = {
@@ -259,8 +260,10 @@ class SurveyArchiveView(ScopedModelView):
     list_title = show_title = _l("Survey archive")
 
     @action("purge", _l("Purge raw questionnaires"),
-            _l("Clear the answers and comments of the questionnaires of the selected "
-               "surveys? Their results stay."), "fa-eraser")
+            counted(_l("Clear the answers and comments of this survey's questionnaires? "
+                       "Its results stay."),
+                    _l("Clear the answers and comments of the questionnaires of "
+                       "%(count)d surveys? Their results stay.")), "fa-eraser")
     def purge(self, items: Any):
         items = items if isinstance(items, list) else [items]
         session = self.datamodel.session

@@ -25,6 +25,7 @@ from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.engine import InvalidData
 from app.workflows.revisit import RECTIFICATION
 from app.workflows.work_order import WORK_ORDER
+from app.workflows.workload import technician_workload
 
 LABELS = {
     "number": _l("Number"), "state": _l("State"), "state_label": _l("State"),
@@ -88,14 +89,14 @@ class WorkOrderView(WorkflowModelView):
             "number", "state_label", "source_label", "category_label", "emergency", "estate",
             "unit", "resident", "contact_name", "contact_phone", "location", "description",
             "reported_at", "registered_by", "registering_department", "photos"]}),
-        (_l("Dispatch"), {"fields": [
+        # Each later section is shown once its step has happened (app/views/sections.py).
+        (_l("Dispatch"), {"after": ("dispatch",), "fields": [
             "department", "technician", "dispatched_at", "accepted_at", "appointment_at",
-            "arrived_at", "notice_signed_by", "notice_signed_at", "notice_visit_at",
-            "resident_told_at"]}),
-        (_l("On site"), {"fields": [
-            "labour_hours", "materials", "fee", "customer_consent", "decline_reason",
-            "not_fixable_reason", "work_done", "completed_at"]}),
-        (_l("Acceptance and payment"), {"fields": [
+            "notice_signed_by", "notice_signed_at", "notice_visit_at", "resident_told_at"]}),
+        (_l("On site"), {"after": ("arrive",), "fields": [
+            "arrived_at", "labour_hours", "materials", "fee", "customer_consent",
+            "decline_reason", "not_fixable_reason", "work_done", "completed_at"]}),
+        (_l("Acceptance and payment"), {"after": ("customer_accept",), "fields": [
             "signed_by", "customer_accepted_at", "satisfaction_label", "customer_remarks",
             "amount_paid", "payment_method_label", "received_by", "handed_to", "paid_at",
             "invoice_number", "invoice_issued_at", "closed_at", "cancel_reason"]}),
@@ -120,10 +121,23 @@ class WorkOrderView(WorkflowModelView):
     label_columns = LABELS
     list_title = show_title = add_title = edit_title = _l("Work orders")
     document_label = _l("Work order")
+    # The fault, where and how urgent, on every step's form (dispatch above all).
+    transition_summary_columns = ["category_label", "emergency", "unit", "location",
+                                  "description"]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.formatters_columns = {**self.formatters_columns, "photos": self._photo_links}
+
+    def transition_extra(self, transition: Any, items: list[Any], fields: list[dict],
+                         session: Any) -> dict[str, Any]:
+        """Beside a technician choice: each offered person's open work (R-WO-2)."""
+        field = next((f for f in fields if f["name"] == "technician_id"), None)
+        if field is None:
+            return {}
+        people = {int(k): v for k, v in field.get("choices", {}).items()}
+        return {"workload": {"field": field["name"],
+                             "rows": technician_workload(session, people, local_now())}}
 
     def _photo_links(self, photos: Any) -> Markup:
         links = [Markup('<a href="{url}" target="_blank">{name}</a>').format(

@@ -33,6 +33,7 @@ from app.printing import PrintError, forms_for, render_pdf, validate_languages
 from app.security import privacy
 from app.security.actor import Actor
 from app.security.scope import ScopedInterface
+from app.views import sections
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.workflows import engine
 from app.workflows.engine import WorkflowError
@@ -98,19 +99,6 @@ def field_spec(spec: Field, doc: Any, session: Any) -> dict:
     return out
 
 
-def _has_value(item: Any, column: str) -> bool:
-    value = item
-    for part in column.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return False
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, (str, list, tuple)) or hasattr(value, "__len__"):
-        return len(value) > 0
-    return True
-
-
 def _display(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
@@ -129,6 +117,8 @@ class WorkflowModelView(ScopedModelView):
     # Transitions that create another document: {transition: attribute holding it}. After
     # one of them the person lands on the new document's page, ready for its next step.
     lands_on: dict[str, str] = {}
+    # Columns every transition form shows of each selected document.
+    transition_summary_columns: list[str] = []
 
     def __init__(self, **kwargs: Any) -> None:
         self.method_permission_name = {**self.method_permission_name,
@@ -136,6 +126,7 @@ class WorkflowModelView(ScopedModelView):
                                        "print_options": "print", "photo": "read",
                                        "transition": "read"}
         super().__init__(**kwargs)
+        sections.check_declarations(self.show_fieldsets, self.workflow)
         DOCUMENT_ENDPOINTS[self.workflow.doc_type] = f"{self.__class__.__name__}.show"
         DOCUMENT_TYPES[self.workflow.doc_type] = self.document_label or self.list_title
         self.actions["print_selected"] = ActionItem(
@@ -189,16 +180,13 @@ class WorkflowModelView(ScopedModelView):
                                         or self._filled_fieldsets(item))
 
     def _filled_fieldsets(self, item: Any) -> list | None:
-        """The detail page shows what has happened so far: steps not reached yet (empty
-        fields, empty sections) are left out instead of a column of blanks."""
+        """The detail page shows what has happened so far: sections of steps not reached
+        yet, and their empty or untouched fields, are left out (app/views/sections.py)."""
         if not self.show_fieldsets:
             return None
-        filled = []
-        for title, fieldset in self.show_fieldsets:
-            fields = [f for f in fieldset.get("fields", []) if _has_value(item, f)]
-            if fields:
-                filled.append((title, {**fieldset, "fields": fields}))
-        return filled or None
+        taken = sections.happened(self.datamodel.session, self.workflow, item.id)
+        return sections.reached_fieldsets(self.show_fieldsets, item, self.workflow,
+                                          taken) or None
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -293,8 +281,29 @@ class WorkflowModelView(ScopedModelView):
             self.transition_template, title=transition.label, transition=transition,
             items=items, fields=fields, errors=errors, message=message,
             comment=values.get("comment", ""), workflow=self.workflow,
-            view_name=self.__class__.__name__)
+            view_name=self.__class__.__name__, summary=self._summary(items),
+            **self.transition_extra(transition, items, fields, session))
         return Response(body, status=status)
+
+    def _summary(self, items: list[Any]) -> dict[str, Any]:
+        """What the form shows of each document beside its number and state, so that
+        the step is taken knowing the case (a repair's fault, place and urgency)."""
+        columns = self.transition_summary_columns
+        formatters = self.formatters_columns or {}
+        rows = []
+        for item in items:
+            row = []
+            for column in columns:
+                value = getattr(item, column, None)
+                shown = formatters[column](value) if column in formatters else value
+                row.append("" if shown is None else shown)
+            rows.append(row)
+        return {"labels": [self.label_columns.get(c, c) for c in columns], "rows": rows}
+
+    def transition_extra(self, transition: Transition, items: list[Any],
+                         fields: list[dict], session: Any) -> dict[str, Any]:
+        """Further values a type's transition form shows (a technician's open work)."""
+        return {}
 
     def _created_document_url(self, item: Any, name: str) -> str | None:
         """The detail page of the document `name` created from `item` (declared in

@@ -267,7 +267,7 @@ def revisitors(doc: Any, session: Session) -> dict[int, str]:
     ids = set(staffing.directing_office(session, (P.ROLE_OFFICE_DIRECTOR,), estate.office_id))
     ids |= {doc.assignee_id} if doc.assignee_id else set()
     for user in session.scalars(select(User).where(User.id.in_(ids - set(people)))):
-        people[user.id] = user.get_full_name()
+        people[user.id] = f"{user.get_full_name()} ({user.username})"
     return people
 
 

@@ -52,7 +52,7 @@ def run_periodic_jobs(now: datetime) -> int:
 
 @sla_cli.command("seed")
 def sla_seed() -> None:
-    """Create the RULES.md default deadline policies and settings that are missing (admin
+    """Create the default deadline policies and settings that are missing (admin
     edits are kept)."""
     session = current_app.appbuilder.session
     added = seed_policies(session)

@@ -413,7 +413,8 @@ surveys_cli = AppGroup("surveys", help="Satisfaction surveys: raw questionnaires
 @click.argument("numbers", nargs=-1)
 @click.option("--due", is_flag=True, help="Every closed survey past the retention period.")
 def surveys_purge(numbers: tuple[str, ...], due: bool) -> None:
-    """Clear the raw answers of surveys closed longer ago than the retention (R-SV-10)."""
+    """Clear the raw answers of surveys closed longer ago than the retention period."""
+    # R-SV-10
     session = current_app.appbuilder.session
     now = local_now()
     who = f"cli:{getpass.getuser()}"
