@@ -644,7 +644,9 @@ def test_register_through_the_form_with_evidence(app, world, api_as, as_user, se
     complaint_id = make_complaint(app, api_as, world)
     client = as_user("agent_a")
     page = client.get(f"{VIEW}/add").get_data(as_text=True)
-    assert f'value="{complaint_id}"' in page
+    assert 'data-choices-url="/choices/complaint"' in page
+    offered = client.get("/choices/complaint").json["results"]
+    assert complaint_id in {row["id"] for row in offered}
     token = csrf_token(client, f"{VIEW}/add")
     for amount, reason in (("1.234", "two decimal places"), ("abc", "decimal"),
                            ("0", "greater than 0")):
@@ -849,7 +851,9 @@ def test_scope_matrix_for_claims(app, world, api_as, as_user, seeded):
     # Related choices: the add form and the API's _info offer A's complaints only.
     ui, api = as_user("agent_a"), api_as("agent_a")
     page = ui.get(f"{VIEW}/add").get_data(as_text=True)
-    assert f'value="{complaint_a}"' in page and f'value="{complaint_b}"' not in page
+    assert 'data-choices-url="/choices/complaint"' in page
+    offered = {row["id"] for row in ui.get("/choices/complaint").json["results"]}
+    assert complaint_a in offered and complaint_b not in offered
     info = api.get(f"{API}_info?q=(keys:!(add_columns))").json
     values = {v["id"] for v in next(c for c in info["add_columns"]
                                     if c["name"] == "complaint")["values"]}
