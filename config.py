@@ -134,6 +134,21 @@ class BaseConfig:
     # PRINT_PROCESSES of them (default: one per core; 1 lays everything out in one).
     PRINT_PARALLEL_SHEETS = int(os.environ.get("PRINT_PARALLEL_SHEETS", "40"))
     PRINT_PROCESSES = int(os.environ.get("PRINT_PROCESSES", "0")) or None
+    # A batch of printed forms is a background job: at most this many records, laid out
+    # in parts of this many sheets, each part on whichever worker process is free.
+    PRINT_JOB_MAX_BATCH = int(os.environ.get("PRINT_JOB_MAX_BATCH", "5000"))
+    PRINT_JOB_PART_SHEETS = int(os.environ.get("PRINT_JOB_PART_SHEETS", "20"))
+    JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
+
+    # Celery: Redis shared by every host in production (CELERY_BROKER_URL=redis://…/1);
+    # without it, a folder of this instance that the local worker of bin/start reads.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "filesystem://"
+    CELERY_BROKER_FOLDER = BASE_DIR / "instance" / "broker"
+    CELERY_ALWAYS_EAGER = os.environ.get("CELERY_ALWAYS_EAGER", "0") == "1"
+    # Only where a caller waits for a task's answer (the worker's integration test).
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+    CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+    SLA_TICK_SECONDS = int(os.environ.get("SLA_TICK_SECONDS", "60"))
 
 
 class DevelopmentConfig(BaseConfig):
@@ -156,6 +171,9 @@ class TestConfig(BaseConfig):
     AUTH_RATE_LIMITED = False
     RATELIMIT_ENABLED = False
     FAB_UPDATE_PERMS = True
+    # Tasks run in the test's own process and transaction, but for the one test that
+    # starts a real worker on Redis.
+    CELERY_ALWAYS_EAGER = os.environ.get("CELERY_ALWAYS_EAGER", "1") == "1"
 
 
 class ProductionConfig(BaseConfig):

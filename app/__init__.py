@@ -62,6 +62,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from app.security.manager import forget_request_answers, schema_ready
     from app.security.names import install as install_names
     from app.security.passwords import validate_password
+    from app.tasks import init_celery
     from app.views import register_views
 
     config_class = _config_class(config)
@@ -113,6 +114,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
                                 x_proto=app.config["PROXY_COUNT"])
     install_names()
     register_commands(app)
+    app.extensions["celery"] = init_celery(app)
     install_input_guard(app)  # 400/404 for input no view can store or look up
     install_error_pages(app)  # translated error pages; JSON errors under /api/
 

@@ -10,8 +10,9 @@ survive the 401), and an admin alert raised by a refused step.
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, has_request_context, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -40,6 +41,23 @@ def has_work(session: Session) -> bool:
     return bool(session.new or session.dirty or session.deleted or session.info.get(FLUSHED))
 
 
+def after_commit(send: Callable[[], object]) -> None:
+    """Run `send` once the request's work is committed (a background job's task must find
+    its job row), and never when the request fails. Outside a request: at once."""
+    if not has_request_context():
+        send()
+        return
+    g.setdefault("after_commit", []).append(send)
+
+
+def _run_after_commit() -> None:
+    for send in g.pop("after_commit", []):
+        try:
+            send()
+        except Exception:  # noqa: BLE001 - the job stays queued; the person sees it waiting
+            log.exception("could not hand a job to the workers")
+
+
 def install(app: Flask) -> None:
     if not event.contains(Session, "after_flush", _note_flush):
         event.listen(Session, "after_flush", _note_flush)
@@ -52,10 +70,12 @@ def install(app: Flask) -> None:
         session = app.appbuilder.session
         if response.status_code >= 400:
             # A refused write leaves nothing behind; a refused read wrote nothing.
+            g.pop("after_commit", None)
             if request.method not in SAFE_METHODS:
                 session.rollback()
             return response
         if not has_work(session()):
+            _run_after_commit()
             return response
         try:
             session.commit()
@@ -65,9 +85,11 @@ def install(app: Flask) -> None:
 
             message = _("The change could not be saved. Nothing was changed; please try "
                         "again.")
+            g.pop("after_commit", None)
             if request.path.startswith("/api/"):
                 return jsonify(message=message), 409
             return Response(message, status=409, mimetype="text/plain; charset=utf-8")
+        _run_after_commit()
         return response
 
     @app.teardown_request

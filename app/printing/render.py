@@ -205,10 +205,10 @@ def _model_choices() -> dict[str, Any]:
 
 # --- checks ------------------------------------------------------------------------------
 
-def _check_documents(form: PrintForm, docs: Sequence[Any]) -> None:
+def _check_documents(form: PrintForm, docs: Sequence[Any], limit: int | None = None) -> None:
     if not docs:
         raise WrongDocument(_("Select at least one row."))
-    limit = int(current_app.config.get("PRINT_MAX_BATCH", DEFAULT_MAX_BATCH))
+    limit = limit or int(current_app.config.get("PRINT_MAX_BATCH", DEFAULT_MAX_BATCH))
     if len(docs) > limit:
         raise PrintError(_("At most %(n)d records can be printed at once.", n=limit))
     for doc in docs:
@@ -248,13 +248,14 @@ def _full_phone(actor: Any) -> bool:
 
 def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
            url: UrlOf | None, full_phone: bool | None, actor: Any,
-           options: Mapping[str, str] | None = None) -> tuple[str, set[str]]:
+           options: Mapping[str, str] | None = None,
+           limit: int | None = None) -> tuple[str, set[str]]:
     """(HTML of all sheets, font families it needs)."""
 
     languages = validate_languages(lang, second)
     form = get_form(form_key)
     docs = list(docs)
-    _check_documents(form, docs)
+    _check_documents(form, docs, limit)
     if actor is None:
         actor = Actor.current()  # the signed-in user; the system outside requests
     _check_scope(docs, actor)
@@ -315,6 +316,36 @@ def render_pdf(form_key: str, docs: Iterable[Any], *, lang: str, second: str | N
     html, families = _build(form_key, docs, lang, second, url, full_phone, actor, options)
     font_check.ensure_fonts(families)
     return write_pdf(html)
+
+
+def build_document(form_key: str, docs: Iterable[Any], *, lang: str, second: str | None,
+                   actor: Any, base_url: str, options: Mapping[str, str] | None = None,
+                   limit: int | None = None) -> str:
+    """The HTML of a batch printed by a background job as `actor`, its fonts checked; the
+    job lays it out in parts (`layout_pdf`) on any worker. QR codes point at PRINT_BASE_URL,
+    else at the host the job was asked from (`base_url`)."""
+    base = (current_app.config.get("PRINT_BASE_URL") or base_url).rstrip("/")
+    adapter = current_app.url_map.bind(
+        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
+    endpoint = get_form(form_key).endpoint
+
+    def url(doc: Any) -> str:
+        try:
+            return base + adapter.build(endpoint, {"pk": doc.id})
+        except BuildError as error:
+            raise VerificationUrlMissing(_(
+                "The form “%(form)s” cannot be printed: the record's page %(endpoint)s, "
+                "which its QR code points to, is not available.",
+                form=_(get_form(form_key).title), endpoint=endpoint)) from error
+
+    html, families = _build(form_key, docs, lang, second, url, None, actor, options, limit)
+    font_check.ensure_fonts(families)
+    return html
+
+
+def layout_pdf(html: str) -> bytes:
+    """HTML -> PDF in this process (a background worker's part of a batch)."""
+    return _write_pdf(tuple(sorted(font_check.fonts().items())), html)
 
 
 def write_pdf(html: str) -> bytes:

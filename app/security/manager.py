@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import flash, g, has_request_context, jsonify, request
 from flask_appbuilder.api import expose, safe
-from flask_appbuilder.const import LOGMSG_WAR_SEC_NO_USER
+from flask_appbuilder.const import LOGMSG_WAR_SEC_DEL_PERMVIEW, LOGMSG_WAR_SEC_NO_USER
 from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
@@ -104,7 +104,15 @@ class _NoFabUserAdvice(logging.Filter):
     so the advice only misleads whoever reads the set-up output."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.msg != LOGMSG_WAR_SEC_NO_USER
+        return record.msg != LOGMSG_WAR_SEC_NO_USER and not self._shared_resource(record)
+
+    @staticmethod
+    def _shared_resource(record: logging.LogRecord) -> bool:
+        """Pages that share one permission resource (the survey and its sample list both
+        read "Survey") make FAB's sync try to drop the permissions the narrower page does
+        not list, on every start; it refuses, roles keep them, and each refusal printed a
+        line (hundreds per start). Only that refusal is silenced."""
+        return record.msg == LOGMSG_WAR_SEC_DEL_PERMVIEW
 
 
 logging.getLogger("flask_appbuilder.security.manager").addFilter(_NoFabUserAdvice())

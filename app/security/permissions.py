@@ -35,6 +35,7 @@ WORK_ORDER = "WorkOrder"
 REVISIT = "Revisit"
 RECTIFICATION = "RectificationNotice"
 NOTIFICATION = "Notification"
+JOB = "Job"  # background jobs (batches of printed forms), each person their own
 DEADLINE_POLICY = "DeadlinePolicy"
 SETTING = "Setting"
 QUEUE = "Queue"  # "My work" and the department queue
@@ -92,7 +93,8 @@ MENU_ITEMS: dict[str, Perm] = {
     "Residents": (READ, RESIDENT), "Staff": (READ, STAFF_PROFILE),
     "Job roles": (READ, JOB_ROLE),
     "Audit log": (READ, AUDIT_LOG), "My work": (READ, QUEUE), "Department queue": DEPARTMENT_QUEUE,
-    "Notifications": (READ, NOTIFICATION), "Deadline policies": (READ, DEADLINE_POLICY),
+    "Notifications": (READ, NOTIFICATION), "Print jobs": (READ, JOB),
+    "Deadline policies": (READ, DEADLINE_POLICY),
     "Settings": (READ, SETTING),
     "Workflow diagrams": (READ, WORKFLOW_DIAGRAM),
 }
@@ -103,7 +105,7 @@ MENU_CATEGORY_OF = {
     "Departments": MENU_ORGANISATION, "Residents": MENU_RESIDENTS,
     "Staff": MENU_ADMIN, "Job roles": MENU_ADMIN, "Audit log": MENU_ADMIN,
     "My work": MENU_WORK,
-    "Department queue": MENU_WORK, "Notifications": MENU_WORK,
+    "Department queue": MENU_WORK, "Notifications": MENU_WORK, "Print jobs": MENU_WORK,
     "Deadline policies": MENU_ADMIN, "Settings": MENU_ADMIN,
     "Workflow diagrams": MENU_ADMIN,
 }
@@ -155,7 +157,8 @@ ROLE_PARENTS: dict[str, tuple[str, ...]] = {
 
 # What every built-in role needs, whatever the job.
 STAFF = (SELF_SERVICE | API_DOCS | can(READ, *ORG_RESOURCES, RESIDENT, QUEUE, CHOICES)
-         | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION) | can(READ, SEARCH))
+         | can(READ, NOTIFICATION) | can(EDIT, NOTIFICATION) | can(READ, SEARCH)
+         | can(READ, JOB))
 RESIDENT_CARE = can(CREATE, RESIDENT) | can(EDIT, RESIDENT) | {MOVE_OUT_RESIDENT}
 # Each role's own grants beyond what it includes; document types grant theirs in their
 # declarations (app/workflows/<type>.py).

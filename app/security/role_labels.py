@@ -134,6 +134,7 @@ SENTENCES: dict[P.Perm, Any] = {
     ("can_show", "SwaggerView"): _l("Open the test page of the REST API"),
     ("can_chart", "UserStatsChartView"): _l("See sign-in statistics"),
     ("can_read", "Choices"): _l("Load the choices of forms and list filters as they type"),
+    ("can_read", P.JOB): _l("Follow their own print jobs and download the files"),
     ("can_read", "GlobalSearch"): _l("Search records by number, unit, name or phone"),
     ("can_read", P.JOB_ROLE): _l("Read job roles and what each allows"),
     ("can_create", P.JOB_ROLE): _l("Create job roles from a template"),
@@ -171,7 +172,7 @@ AREA_TITLES: dict[str, Any] = {
 _AREA_OF: dict[str, str] = {
     **{r: "organisation" for r in P.ORG_RESOURCES}, P.SCOPE: "organisation",
     P.RESIDENT: "residents", "ResidentPhone": "residents",
-    P.QUEUE: "queues", P.NOTIFICATION: "queues",
+    P.QUEUE: "queues", P.NOTIFICATION: "queues", P.JOB: "queues",
     **{r: "accounts" for r in ("UserDBModelView", "RoleModelView", "UserGroupModelView",
                                "PermissionModelView", "ViewMenuModelView",
                                "PermissionViewModelView", "UserStatsChartView",
@@ -345,7 +346,7 @@ def grouped(items: Iterable[tuple[Any, PermissionLabel]]) -> list[Area]:
 
 
 _RESOURCE_ORDER = {r: i for i, r in enumerate(
-    (*P.ORG_RESOURCES, P.SCOPE, P.RESIDENT, "ResidentPhone", P.QUEUE, P.NOTIFICATION,
+    (*P.ORG_RESOURCES, P.SCOPE, P.RESIDENT, "ResidentPhone", P.QUEUE, P.NOTIFICATION, P.JOB,
      P.STAFF_PROFILE, P.JOB_ROLE))}
 
 

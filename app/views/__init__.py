@@ -10,6 +10,7 @@ from app.views.audit import AuditLogView
 from app.views.calendar import AdminAlertView, CalendarDayView, CalendarSettingsView
 from app.views.choices import ChoicesView
 from app.views.diagram import WorkflowDiagramView
+from app.views.job import JobView
 from app.views.org import (
     BranchView,
     BuildingApi,
@@ -41,6 +42,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     menu += [
         (NotificationView, "Notifications", _l("Notifications"), "fa-bell", work,
          _l("Queues")),
+        (JobView, "Print jobs", _l("Print jobs"), "fa-tasks", work, _l("Queues")),
         (CompanyView, "Companies", _l("Companies"), "fa-building-o", org, _l("Organisation")),
         (BranchView, "Branches", _l("Branches"), "fa-sitemap", org, _l("Organisation")),
         (OfficeView, "Management offices", _l("Management offices"), "fa-briefcase", org,

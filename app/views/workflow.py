@@ -33,6 +33,7 @@ from app.printing import PrintError, forms_for, render_pdf, validate_languages
 from app.security import privacy
 from app.security.actor import Actor
 from app.security.scope import ScopedInterface
+from app.tasks.printing import start_print_job
 from app.views import sections
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.workflows import engine
@@ -122,7 +123,7 @@ class WorkflowModelView(ScopedModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         self.method_permission_name = {**self.method_permission_name,
-                                       "print_pdf": "print", "print_batch": "print",
+                                       "print_pdf": "print", "print_batch": "print", "print_job": "print",
                                        "print_options": "print", "photo": "read",
                                        "transition": "read"}
         super().__init__(**kwargs)
@@ -343,6 +344,42 @@ class WorkflowModelView(ScopedModelView):
     def print_batch(self):
         """Selected rows in one PDF (printing changes nothing, so GET is right)."""
         return pdf_response(self._items(request.args.get("ids", "")), self.workflow)
+
+    @expose("/print_job", methods=["POST"])
+    @has_access
+    def print_job(self):
+        """Selected rows printed by the background workers: the person follows the job's
+        progress and downloads the PDF; the web worker only checks the choice."""
+        items = self._items(request.form.get("ids", ""))
+        choice = print_choice(self.workflow, len(items),
+                              int(current_app.config["PRINT_JOB_MAX_BATCH"]))
+        if isinstance(choice, Response):
+            return choice
+        job = start_print_job(self.datamodel.session, g.user, self.workflow.doc_type,
+                              [item.id for item in items], locale=str(get_locale() or "en"),
+                              **choice)
+        return redirect(url_for("JobView.show", pk=job.id))
+
+
+def print_choice(workflow: Workflow, count: int, limit: int) -> dict[str, Any] | Response:
+    """The form, languages and options the request chose, checked; a bad choice is a
+    translated 400."""
+    forms = {f.key: f for f in forms_for(workflow.doc_type)}
+    form_key = request.values.get("form") or next(iter(forms), None)
+    if form_key not in forms:
+        return _bad_request(_("Unknown form %(form)s. Choose one of: %(forms)s",
+                              form=form_key, forms=", ".join(forms)))
+    lang = request.values.get("lang") or str(get_locale() or "en")
+    second = request.values.get("second", "en") or None
+    try:
+        validate_languages(lang, second)
+    except PrintError as error:
+        return _error(str(error), error.status)
+    if count > limit:
+        return _bad_request(_("At most %(n)d records can be printed at once.", n=limit))
+    options = {name: request.values[name] for name in forms[form_key].options
+               if request.values.get(name)}
+    return {"form": form_key, "lang": lang, "second": second, "options": options}
 
 
 def pdf_response(items: list[Any], workflow: Workflow) -> Response:
