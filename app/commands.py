@@ -1,5 +1,5 @@
-"""CLI commands: `flask roles sync`, `flask demo load`, `flask backup`, `flask restore`
-(the calendar and deadline commands register from their own modules)."""
+"""CLI commands: `flask roles sync`, `flask demo load`, `flask demo scale`, `flask backup`,
+`flask restore` (the calendar and deadline commands register from their own modules)."""
 from __future__ import annotations
 
 import click
@@ -62,6 +62,31 @@ def demo_load() -> None:
     summary = load_demo()
     for line in summary:
         click.echo(line)
+
+
+@demo_cli.command("scale")
+@click.option("--factor", type=float, default=1.0, show_default=True,
+              help="Share of the full shape: 0.01 builds 1,000 units and 10,000 work orders.")
+def demo_scale(factor: float) -> None:
+    """Add a company at scale (PostgreSQL): 100,000 units, 200,000 residents, 1,000,000
+    work orders, 300,000 complaints, their revisits and deadline timers."""
+    from time import perf_counter
+
+    from app.demo.scale import Shape, build_scale_data
+    from app.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Scale data is built on PostgreSQL only: set DATABASE_URL.")
+    started = perf_counter()
+    try:
+        added = build_scale_data(db.session, Shape().scaled(factor))
+    except RuntimeError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    for what, count in added.items():
+        click.echo(f"{what}: {count:,}")
+    click.echo(f"built in {perf_counter() - started:.0f} s")
 
 
 def register_commands(app: Flask) -> None:
