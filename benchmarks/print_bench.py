@@ -145,8 +145,9 @@ def main() -> None:
             batch = orders[:args.batch]
             ms, pdf = timed(lambda: render_pdf("dispatch_slip", batch, lang="zh_Hans",
                                                second="en", url=link))
-            from pypdf import PdfReader
             import io
+
+            from pypdf import PdfReader
 
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
             rows.append((f"batch: {len(batch)} dispatch slips, one PDF ({pages} pages)",
