@@ -146,6 +146,7 @@ class Building(TimestampMixin, Model):
 
     __tablename__ = "org_building"
     __table_args__ = (UniqueConstraint("estate_id", "name"),)
+    display_loads = ("estate",)  # what __repr__ reads, loaded with a list's rows
 
     id = Column(Integer, primary_key=True)
     estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False)
@@ -166,6 +167,7 @@ class Unit(TimestampMixin, Model):
 
     __tablename__ = "org_unit"
     __table_args__ = (UniqueConstraint("building_id", "number"),)
+    display_loads = ("building",)  # what __repr__ reads, loaded with a list's rows
 
     id = Column(Integer, primary_key=True)
     building_id = Column(Integer, ForeignKey("org_building.id"), nullable=False, index=True)

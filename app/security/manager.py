@@ -12,6 +12,7 @@ from flask_appbuilder.const import LOGMSG_WAR_SEC_DEL_PERMVIEW, LOGMSG_WAR_SEC_N
 from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_babel import gettext as _
 from flask_jwt_extended import decode_token, get_jwt, jwt_required
@@ -115,7 +116,8 @@ class _NoFabUserAdvice(logging.Filter):
         return record.msg == LOGMSG_WAR_SEC_DEL_PERMVIEW
 
 
-logging.getLogger("flask_appbuilder.security.manager").addFilter(_NoFabUserAdvice())
+for _logger in ("flask_appbuilder.security.manager", "flask_appbuilder.security.sqla.manager"):
+    logging.getLogger(_logger).addFilter(_NoFabUserAdvice())
 
 
 # What the access checks remember during one request (row scope, public permissions, view
@@ -123,7 +125,7 @@ logging.getLogger("flask_appbuilder.security.manager").addFilter(_NoFabUserAdvic
 # which a request shares with an enclosing one (a CLI command, a test): forgotten when
 # each request starts.
 REQUEST_ANSWERS = ("_row_scope", "_public_permissions", "_view_access",
-                   "_unread_notifications")
+                   "_role_permissions", "_unread_notifications")
 
 
 def forget_request_answers() -> None:
@@ -182,6 +184,29 @@ class SecurityManager(FabSecurityManager):
         if key not in answers:
             answers[key] = super()._has_view_access(user, permission_name, view_name)
         return answers[key]
+
+    def exist_permission_on_roles(self, view_name: str, permission_name: str,
+                                  role_ids: list[int]) -> bool:
+        """Every permission of the user's roles is read in one query per request; a page
+        asks about every menu entry, button and row action (70 questions on a list page,
+        each its own query before)."""
+        if not has_request_context():
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        return (permission_name, view_name) in self._role_permissions(role_ids)
+
+    def _role_permissions(self, role_ids: list[int]) -> frozenset[tuple[str, str]]:
+        known = g.setdefault("_role_permissions", {})
+        key = tuple(sorted(role_ids))
+        if key not in known:
+            pv, link = self.permissionview_model, assoc_permissionview_role
+            rows = (self.session.query(self.permission_model.name, self.viewmenu_model.name)
+                    .select_from(pv)
+                    .join(link, link.c.permission_view_id == pv.id)
+                    .join(self.permission_model, self.permission_model.id == pv.permission_id)
+                    .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
+                    .filter(link.c.role_id.in_(key)).distinct())
+            known[key] = frozenset((permission, view) for permission, view in rows)
+        return known[key]
 
     def register_views(self) -> None:
         super().register_views()

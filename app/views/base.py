@@ -100,6 +100,8 @@ class ScopedModelView(ModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.datamodel.list_loads = tuple(
+            c for c in self.list_columns or [] if self.datamodel.is_relation_many_to_one(c))
         # Values shown as people read them: nothing for an empty value (not "None"),
         # times to the minute, yes / no in the reader's language.
         columns = set(self.list_columns or []) | set(self.show_columns or [])
