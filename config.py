@@ -93,6 +93,9 @@ class BaseConfig:
     LOGIN_THROTTLE_AFTER = 5
     LOGIN_THROTTLE_FIRST_SECONDS = 30
     LOGIN_THROTTLE_MAX_SECONDS = 15 * 60
+    # Lists and the REST API count matching rows up to this many and then say "1,000+":
+    # an exact count over a million-row scope costs more than the page itself.
+    LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
     # Clients behind this many reverse proxies: their address comes from X-Forwarded-For.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
@@ -130,6 +133,9 @@ class BaseConfig:
     # The most rows one list export (xlsx / CSV) may hold; above it the person narrows the
     # filters instead of the server building a file it cannot hold in memory.
     EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", 50_000))
+    # An export of more rows than this is written by a background worker while the person
+    # watches its progress (Queues → Print jobs), never by a web worker.
+    EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "2000"))
     # A document of this many sheets or more is laid out on several processes at once,
     # PRINT_PROCESSES of them (default: one per core; 1 lays everything out in one).
     PRINT_PARALLEL_SHEETS = int(os.environ.get("PRINT_PARALLEL_SHEETS", "40"))

@@ -64,6 +64,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from app.security.passwords import validate_password
     from app.tasks import init_celery
     from app.views import register_views
+    from app.views.rison_check import install as install_rison_check
 
     config_class = _config_class(config)
     if hasattr(config_class, "check"):
@@ -113,6 +114,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])
     install_names()
+    install_rison_check()  # REST query arguments checked against schemas compiled once
     register_commands(app)
     app.extensions["celery"] = init_celery(app)
     install_input_guard(app)  # 400/404 for input no view can store or look up

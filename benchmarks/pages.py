@@ -200,6 +200,23 @@ class PlainHttpSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
+def worker_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident size of each gunicorn worker (Linux: children of the master in /proc)."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != server.pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        rss = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if rss:
+            sizes.append(int(rss.group(1)) / 1024)
+    return sorted(sizes)
+
+
 def measure_http(pages: list[Page], base: str, repeat: int) -> None:
     sessions: dict[str, requests.Session] = {}
     for page in pages:
@@ -351,6 +368,7 @@ def main() -> None:
             rest_page.size = len(answer.content)
         measure_raw(pages, db, args.repeat)
         rate, errors = rest_throughput(base, "eng_head", args.clients, args.seconds)
+        rss = worker_rss_mb(server)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -376,6 +394,8 @@ def main() -> None:
     print()
     print(f"REST list, {args.clients} clients, 2 workers: {rate:,.1f} requests/s, "
           f"{errors} errors")
+    print("gunicorn workers after the run: " + ", ".join(f"{mb:,.0f} MB" for mb in rss)
+          + " resident")
     if rate < REST_GOAL or errors:
         failures.append(f"REST list: {rate:.0f} requests/s, {errors} errors "
                         f"(goal {REST_GOAL:.0f}, 0 errors)")

@@ -17,13 +17,18 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import literal, select, union, union_all
 from sqlalchemy.orm import Query, joinedload
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 from werkzeug.exceptions import BadRequest
 
 from app.models import Department, Estate, Office, StaffProfile
-from app.models.staff import profile_departments, profile_offices
+from app.models.staff import (
+    profile_branches,
+    profile_departments,
+    profile_estates,
+    profile_offices,
+)
 from app.security import permissions as P
 
 
@@ -77,38 +82,42 @@ def _scope_for_user(user: Any) -> Scope:
                 P.SEE_ALL_SCOPE[1], P.SEE_ALL_SCOPE[0], [r.id for r in roles])):
         # One query, not a walk over every permission of every role (hundreds for admin).
         return Scope(unrestricted=True, user_id=user.id)
-    profile = session.scalar(select(StaffProfile).where(StaffProfile.user_id == user.id))
-    if profile is None:
-        return Scope(visible_user_ids=frozenset({user.id}), user_id=user.id)
-
-    managed = {o.id for o in profile.offices}
-    branch_ids = [b.id for b in profile.branches]
-    if branch_ids:
-        managed |= set(session.scalars(select(Office.id).where(Office.branch_id.in_(branch_ids))))
-    estates = {e.id for e in profile.estates}
-    departments = {d.id for d in profile.departments}
+    # Where the staff profile says, ids only, in one statement (no profile: nowhere).
+    links = union_all(*(
+        select(literal(kind).label("kind"), getattr(table.c, f"{kind}_id").label("id"))
+        .join(StaffProfile, StaffProfile.id == table.c.profile_id)
+        .where(StaffProfile.user_id == user.id)
+        for kind, table in (("office", profile_offices), ("branch", profile_branches),
+                            ("estate", profile_estates), ("department", profile_departments))))
+    where: dict[str, set[int]] = {"office": set(), "branch": set(), "estate": set(),
+                                  "department": set()}
+    for kind, id_ in session.execute(links):
+        where[kind].add(id_)
+    managed, estates, departments = where["office"], where["estate"], where["department"]
+    if where["branch"]:
+        managed |= set(session.scalars(
+            select(Office.id).where(Office.branch_id.in_(where["branch"]))))
     if managed:
-        estates |= set(session.scalars(select(Estate.id).where(Estate.office_id.in_(managed))))
-        departments |= set(session.scalars(
-            select(Department.id).where(Department.office_id.in_(managed))))
+        for kind, id_ in session.execute(union_all(
+                select(literal("estate"), Estate.id).where(Estate.office_id.in_(managed)),
+                select(literal("department"), Department.id)
+                .where(Department.office_id.in_(managed)))):
+            where[kind].add(id_)
     offices = set(managed)
-    if estates:
-        offices |= set(session.scalars(select(Estate.office_id).where(Estate.id.in_(estates))))
-    if departments:
-        offices |= set(session.scalars(
-            select(Department.office_id).where(Department.id.in_(departments))))
+    if estates or departments:
+        offices |= set(session.scalars(union(
+            select(Estate.office_id).where(Estate.id.in_(estates)),
+            select(Department.office_id).where(Department.id.in_(departments)))))
 
     users = {user.id}
-    if departments:
-        users |= set(session.scalars(
+    if departments or managed:
+        users |= set(session.scalars(union(
             select(StaffProfile.user_id).join(
                 profile_departments, profile_departments.c.profile_id == StaffProfile.id
-            ).where(profile_departments.c.department_id.in_(departments))))
-    if managed:
-        users |= set(session.scalars(
+            ).where(profile_departments.c.department_id.in_(departments)),
             select(StaffProfile.user_id).join(
                 profile_offices, profile_offices.c.profile_id == StaffProfile.id
-            ).where(profile_offices.c.office_id.in_(managed))))
+            ).where(profile_offices.c.office_id.in_(managed)))))
     return Scope(
         estate_ids=frozenset(estates), department_ids=frozenset(departments),
         office_ids=frozenset(offices), managed_office_ids=frozenset(managed),
@@ -220,12 +229,12 @@ def check_related_in_scope(item: Any, scope: Scope | None = None) -> None:
                                   "your departments and estates.", what=str(related)))
 
 
-DEFAULT_COUNT_CAP = 10_000
+DEFAULT_COUNT_CAP = 1_000  # counting 10,001 rows cost 12 ms of a 45 ms REST list at scale
 
 
 class CappedCount(int):
     """A list's row count, counted no further than the cap: past it the lists say
-    "10,000+" and the API says `count_capped`. Counting every row of a million-row scope
+    "1,000+" and the API says `count_capped`. Counting every row of a million-row scope
     on each page would cost more than the page itself."""
 
     capped = False
@@ -281,8 +290,11 @@ class ScopedInterface(SQLAInterface):
     def count_up_to(self, query: Query, filters: Any, cap: int,
                     select_columns: list[str] | None = None) -> CappedCount:
         """How many rows match, counting at most cap + 1 of them (an index walk that
-        stops early, not a count over the whole scope)."""
-        inner = self._apply_inner_all(query, filters, select_columns=select_columns,
+        stops early, not a count over the whole scope). The shown columns' joins are left
+        out unless a filter reads one of them: a count needs no names."""
+        dotted = any("." in flt.column_name for flt in getattr(filters, "filters", None) or [])
+        inner = self._apply_inner_all(query, filters,
+                                      select_columns=select_columns if dotted else None,
                                       aliases_mapping={})
         return CappedCount(inner.limit(cap + 1).count(), cap)
 
