@@ -165,6 +165,18 @@ def db_session(request: pytest.FixtureRequest) -> Iterator[scoped_session | None
         yield scoped
 
 
+@pytest.fixture(autouse=True)
+def _celery_as_it_was() -> Iterator[None]:
+    """The process has one Celery app; a test that builds another Flask app (production's,
+    a scratch database's) configures it for that app. The next test gets it back."""
+    from app.tasks import celery, init_celery
+
+    before = getattr(celery, "flask_app", None)
+    yield
+    if before is not None and getattr(celery, "flask_app", None) is not before:
+        init_celery(before)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

@@ -123,9 +123,14 @@ def test_a_survey_from_plan_to_rates_in_traditional_chinese(live_server, page, e
     sample = page.inner_text("#survey-sample")
     assert "Estate S" in sample and "20" in sample
 
-    # The questionnaires: one PDF, a page per sampled household, each with its code.
-    pdf = page.request.get(f"{base}/surveyview/print/{pk}"
+    # The questionnaires: one PDF, a page per sampled household, each with its code,
+    # printed by the background workers and downloaded from the job's page.
+    job = page.request.get(f"{base}/surveyview/print/{pk}"
                            "?form=survey_questionnaires&lang=zh_Hant&second=en")
+    assert job.status == 200 and "/jobview/show/" in job.url
+    status = page.request.get(job.url.replace("/show/", "/status/")).json()
+    assert status["state"] == "done", status
+    pdf = page.request.get(base + status["download"])
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     from tests.helpers import pdf_text
 

@@ -314,3 +314,50 @@ def test_yes_no_columns_read_in_the_users_language(app, world, as_user, register
     assert re.search(rf">\s*{zh('No')}\s*<", listing)
     assert re.search(rf">\s*{zh('Yes')}\s*<", shown)
     assert re.search(rf">\s*({zh('Yes')}|{zh('No')})\s*<", units)
+
+
+# --- big exports are background jobs -------------------------------------------------------------
+
+def _job_file(client, response):
+    """Follow an export that became a job: its page, its status, its download."""
+    assert response.status_code == 302 and "/jobview/show/" in response.location
+    status = client.get(response.location.replace("/show/", "/status/")).json
+    assert status["state"] == "done", status
+    assert status["done"] == status["total"]
+    return client.get(status["download"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_big_export_is_written_by_a_worker_as_its_owner_sees_the_list(
+        app, as_user, complaints, monkeypatch, fmt):
+    """Above EXPORT_INLINE_ROWS the worker replays the list as the person: same scope,
+    same masking (R-RES-2), same language; the file is theirs alone."""
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 0)
+    quality = as_user("quality_a")
+    quality.get("/lang/zh_Hans")
+    response = quality.get(f"/complaintview/export/?format={fmt}")
+    download = _job_file(quality, response)
+    rows = csv_rows(download) if fmt == "csv" else xlsx_rows(download)
+    flat = [str(v) for row in rows for v in row]
+    assert complaints["a"] in flat and complaints["b"] not in flat
+    assert "138****5678" in flat and all("13812345678" not in v for v in flat)
+    assert zh("Number") in rows[0]
+    job_page = quality.get(response.location).get_data(as_text=True)
+    assert zh("Print and export jobs") in job_page
+    # Nobody else sees or downloads it, whatever their role.
+    for other in ("supervisor_a", "admin"):
+        assert as_user(other).get(response.location.replace("/show/", "/download/")) \
+            .status_code == 404
+
+
+def test_a_big_export_follows_the_search(app, as_user, register, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 0)
+    agent = as_user("agent_a")
+    response = agent.get(f"{REGISTER}/export/?format=csv&_flt_2_content=Parcel")
+    numbers = column(csv_rows(_job_file(agent, response)), "Number")
+    assert numbers == [register["number"][register["a2"]]]
+
+
+def test_a_small_export_is_answered_at_once(app, as_user, register):
+    response = as_user("agent_a").get(f"{REGISTER}/export/?format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -197,6 +197,28 @@ def test_questionnaires_one_page_per_household_with_its_code_and_qr(world, api_a
     assert_every_character_has_a_glyph(pdf)
 
 
+def test_the_survey_page_prints_questionnaires_as_a_background_job(world, api_as, as_user,
+                                                                     seeded):
+    """A sheet per household: printed by the workers even for one survey, never in the web
+    worker; the person follows the job and downloads the same PDF."""
+    pk = walk(api_as, world, seeded, "collecting")
+    supervisor = as_user("supervisor_a")
+    response = supervisor.get(f"/surveyview/print/{pk}?form=survey_questionnaires"
+                              "&lang=zh_Hans&second=en")
+    assert response.status_code == 302 and "/jobview/show/" in response.location
+    status = supervisor.get(response.location.replace("/show/", "/status/")).json
+    assert status["state"] == "done", status
+    pdf = supervisor.get(status["download"])
+    assert pdf.mimetype == "application/pdf"
+    assert [flat(p) for p in pdf_text(pdf.data)] == [
+        flat(p) for p in pdf_text(fetch(api_as("supervisor_a"), pk, "survey_questionnaires",
+                                        "zh_Hans", "en"))]
+    # A one-page form of the same survey is still answered at once.
+    report = supervisor.get(f"/surveyview/print/{pk}?form=survey_statistics&lang=zh_Hans"
+                            "&second=en")
+    assert report.status_code == 200 and report.mimetype == "application/pdf"
+
+
 def test_questionnaires_in_both_chinese_scripts_print_no_english_label(world, api_as, seeded):
     pk = walk(api_as, world, seeded, "sampled")
     pdf = fetch(api_as("quality_a"), pk, "survey_questionnaires", "zh_Hant", "zh_Hans")

@@ -61,6 +61,8 @@ def init_celery(app: Flask) -> Celery:
         broker_transport_options=options,
         broker_connection_retry_on_startup=True,
         task_always_eager=app.config["CELERY_ALWAYS_EAGER"],
+        # Run in the caller's process (tests), a task's error reaches the caller's log.
+        task_eager_propagates=app.config["CELERY_ALWAYS_EAGER"],
         task_ignore_result=True,  # results live in the job table, not a result backend
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -71,7 +73,15 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule=beat_schedule(app),
     )
     celery.flask_app = app
-    from app.tasks import periodic, printing  # noqa: F401 - registers the tasks
+    # Kombu keeps its pooled connections to the broker it first spoke to, and Celery its
+    # result backend; a process that configures Celery again (tests, a second app) must
+    # use the ones it names now.
+    celery._pool = None
+    celery._backend_cache = None
+    celery._local.__dict__.pop("backend", None)
+    if "amqp" in celery.__dict__:
+        celery.amqp._producer_pool = None
+    from app.tasks import exports, periodic, printing  # noqa: F401 - registers the tasks
 
     return celery
 

@@ -42,7 +42,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     menu += [
         (NotificationView, "Notifications", _l("Notifications"), "fa-bell", work,
          _l("Queues")),
-        (JobView, "Print jobs", _l("Print jobs"), "fa-tasks", work, _l("Queues")),
+        (JobView, "Print jobs", _l("Print and export jobs"), "fa-tasks", work, _l("Queues")),
         (CompanyView, "Companies", _l("Companies"), "fa-building-o", org, _l("Organisation")),
         (BranchView, "Branches", _l("Branches"), "fa-sitemap", org, _l("Organisation")),
         (OfficeView, "Management offices", _l("Management offices"), "fa-briefcase", org,

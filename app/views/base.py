@@ -14,6 +14,7 @@ from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_appbuilder.urltools import get_filter_args as _filter_args
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -371,7 +372,9 @@ class ScopedModelView(ModelView):
     @has_access
     def export(self):
         """?format=xlsx or csv (the default). Refused with a message above
-        EXPORT_MAX_ROWS rows: the person narrows the filters first."""
+        EXPORT_MAX_ROWS rows: the person narrows the filters first. Above
+        EXPORT_INLINE_ROWS rows a background worker writes the file while the person
+        follows its progress."""
         fmt = request.args.get("format", "csv")
         if fmt not in exports.FORMATS:
             return Response(_("Choose xlsx or csv."), status=400,
@@ -379,7 +382,26 @@ class ScopedModelView(ModelView):
         problem = self.masked_query_problem()
         if problem:
             return Response(problem, status=400, mimetype="text/plain; charset=utf-8")
-        columns = self.export_columns or self.list_columns
+        limit = int(current_app.config.get("EXPORT_MAX_ROWS", exports.DEFAULT_MAX_ROWS))
+        total = self.export_count(limit)
+        if total.capped:
+            flash(_("This list has more than %(limit)d rows, the most an export holds. "
+                    "Narrow the search, then export again.", limit=limit), "warning")
+            args = {k: v for k, v in request.args.to_dict(flat=False).items()
+                    if k != "format"}
+            return redirect(url_for(f"{self.__class__.__name__}.list", **args))
+        if total > int(current_app.config.get("EXPORT_INLINE_ROWS", 2000)):
+            from app.tasks.exports import start_export_job  # tasks import the views
+
+            job = start_export_job(self.datamodel.session, g.user, self, fmt, int(total),
+                                   locale=str(get_locale() or "en"))
+            return redirect(url_for("JobView.show", pk=job.id))
+        body, mimetype, filename = self.export_file(fmt, int(total))
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f"attachment; filename={filename}"})
+
+    def _export_query(self) -> tuple[Any, str, str]:
+        """The list's filters and order as the request's arguments give them."""
         filters = self.datamodel.get_filters(self.search_columns)
         get_filter_args(filters)
         filters = filters.get_joined_filters(self._base_filters)
@@ -387,19 +409,27 @@ class ScopedModelView(ModelView):
                                                              ("", ""))
         if not order_column and self.base_order:
             order_column, order_direction = self.base_order
+        return filters, order_column, order_direction
+
+    def export_count(self, limit: int) -> Any:
+        filters, _column, _direction = self._export_query()
         datamodel = self.datamodel
-        limit = int(current_app.config.get("EXPORT_MAX_ROWS", exports.DEFAULT_MAX_ROWS))
-        total = datamodel.count_up_to(datamodel.session.query(datamodel.obj), filters, limit)
-        if total.capped:
-            flash(_("This list has more than %(limit)d rows, the most an export holds. "
-                    "Narrow the search, then export again.", limit=limit), "warning")
-            args = {k: v for k, v in request.args.to_dict(flat=False).items()
-                    if k != "format"}
-            return redirect(url_for(f"{self.__class__.__name__}.list", **args))
+        return datamodel.count_up_to(datamodel.session.query(datamodel.obj), filters, limit)
+
+    def export_file(self, fmt: str, total: int,
+                    progress: Callable[[int], None] | None = None) -> tuple[bytes, str, str]:
+        """The list's rows as a file: (body, mimetype, filename). `progress` hears how
+        many rows are written, page by page (a background export shows it)."""
+        columns = self.export_columns or self.list_columns
+        filters, order_column, order_direction = self._export_query()
+        datamodel = self.datamodel
 
         def fetch(page: int, size: int) -> list[Any]:
-            return datamodel.query(filters, order_column, order_direction, page=page,
+            rows = datamodel.query(filters, order_column, order_direction, page=page,
                                    page_size=size)[1]
+            if progress is not None:
+                progress(min(total, page * size + len(rows)))
+            return rows
 
         record_export(self, total, fmt)
         header = [self.export_label(c) for c in columns]
@@ -411,8 +441,7 @@ class ScopedModelView(ModelView):
         else:
             body = exports.csv_bytes(header, rows)
         mimetype, extension = exports.FORMATS[fmt]
-        return Response(body, mimetype=mimetype, headers={
-            "Content-Disposition": f"attachment; filename={name}.{extension}"})
+        return body, mimetype, f"{name}.{extension}"
 
 
 class ScopedModelRestApi(ModelRestApi):

@@ -29,7 +29,7 @@ class JobView(ScopedModelView):
     label_columns = {"created_at": _l("Started"), "title": _l("Job"),
                      "progress": _l("Progress"), "finished_at": _l("Finished"),
                      "state": _l("State")}
-    list_title = _l("Print jobs")
+    list_title = _l("Print and export jobs")
     show_template = "jobs/show.html"
 
     def __init__(self, **kwargs: Any) -> None:
@@ -68,8 +68,10 @@ class JobView(ScopedModelView):
         job = self._job(pk)
         if job.state != "done" or job.result is None:
             abort(404)
-        return Response(job.result, mimetype=job.mimetype,
-                        headers={"Content-Disposition": f"inline; filename={job.filename}"})
+        # A PDF opens in the browser to be printed; a spreadsheet is saved.
+        disposition = "inline" if job.mimetype == "application/pdf" else "attachment"
+        return Response(job.result, mimetype=job.mimetype, headers={
+            "Content-Disposition": f"{disposition}; filename={job.filename}"})
 
     @staticmethod
     def _status(job: Job) -> dict[str, Any]:

@@ -326,6 +326,16 @@ class WorkflowModelView(ScopedModelView):
         item = self.datamodel.get(pk, self._base_filters) if str(pk).isdigit() else None
         if item is None:
             abort(404)
+        forms = {f.key: f for f in forms_for(self.workflow.doc_type)}
+        chosen = forms.get(request.values.get("form") or "")
+        if chosen is not None and chosen.background:
+            # A sheet per household: the workers print it while the person watches.
+            choice = print_choice(self.workflow, 1, 1)
+            if isinstance(choice, Response):
+                return choice
+            job = start_print_job(self.datamodel.session, g.user, self.workflow.doc_type,
+                                  [item.id], locale=str(get_locale() or "en"), **choice)
+            return redirect(url_for("JobView.show", pk=job.id))
         return pdf_response([item], self.workflow)
 
     @expose("/print_options", methods=["GET"])

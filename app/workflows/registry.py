@@ -104,6 +104,9 @@ class PrintForm:
     # Options of the request passed to `extra` as keywords when given (e.g. "estate": the
     # questionnaires of one estate of a survey); nothing else of the request reaches it.
     options: tuple[str, ...] = ()
+    # A sheet per household or more (a survey's questionnaires): printed by the background
+    # workers as a job even for one record, never in a web worker.
+    background: bool = False
     doc_type: str = ""  # filled by the registry: the model's __workflow__
     endpoint: str = ""  # filled by the registry: detail page for the QR code
 

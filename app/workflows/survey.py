@@ -719,10 +719,11 @@ DOCUMENT = declare(DocumentType(
     print_forms=(
         PrintForm("survey_questionnaires", N_("Customer satisfaction questionnaire"),
                   "print/survey_questionnaires.html", "R-SV-3, R-SV-4, R-SV-6",
-                  extra=questionnaire_values, options=("estate",)),
+                  extra=questionnaire_values, options=("estate",), background=True),
         # The sample list (R-SV-3): who gets a questionnaire, and who returned it.
         PrintForm("survey_sample", N_("Survey sample list"), "print/survey_sample.html",
-                  "R-SV-3, R-SV-4", extra=sample_values, options=("estate",)),
+                  "R-SV-3, R-SV-4", extra=sample_values, options=("estate",),
+                  background=True),
         PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
                   "print/survey_statistics.html", "R-SV-4, R-SV-5",
                   extra=statistics_values),
