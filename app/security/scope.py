@@ -283,8 +283,11 @@ class ScopedInterface(SQLAInterface):
                   outer_default_load: bool = False) -> Query:
         query = super().apply_all(query, filters, order_column, order_direction, page,
                                   page_size, select_columns, outer_default_load)
-        if select_columns or not self.list_loads:
-            return query  # the API's selected columns are joined by FAB already
+        if select_columns or not self.list_loads or not page_size:
+            # The API's selected columns are joined by FAB already; a single row (a detail
+            # page, an edit that locks its row: no outer joins under FOR UPDATE on
+            # PostgreSQL) loads its relations when it reads them.
+            return query
         return query.options(*(related_load(self.obj, name) for name in self.list_loads))
 
     def count_up_to(self, query: Query, filters: Any, cap: int,
