@@ -16,8 +16,9 @@ and a Hong Kong one, so that dispatch offers a choice) works where a staff profi
 (R-ORG-4). A handful of repair work orders in different states (R-WO-1..7), entries of the
 customer-service register of every kind and source (R-CS-1..6), complaints of every class
 with a collective proposal (R-CP-1..7), compensation claims on each approval route with
-their evidence files (R-CO-1..5) and the office director's daily sign-off of the complaint
-register (R-CP-6) fill the queues and pages. They are created through the workflow engine,
+their evidence files (R-CO-1..5), the office director's daily sign-off of the complaint
+register (R-CP-6) and notices to residents in two editions (R-CS-8) fill the queues and
+pages. They are created through the workflow engine,
 acting as the demo users who would take each step, in the estate's script (Traditional
 Chinese in Hong Kong).
 
@@ -59,6 +60,7 @@ from app.demo.load import (
     _staff,
     _units_and_residents,
 )
+from app.demo.notices import demo_notices
 from app.demo.repairs import _demo_work_orders
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
@@ -96,6 +98,7 @@ def load_demo() -> list[str]:
         _demo_desk(load)
         demo_surveys(load)
         demo_revisits(load)
+        demo_notices(load)
         session.commit()
     except Exception:
         session.rollback()

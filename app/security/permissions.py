@@ -41,6 +41,7 @@ SETTING = "Setting"
 QUEUE = "Queue"  # "My work" and the department queue
 CHOICES = "Choices"  # choices loaded as one types, for forms and list filters
 SERVICE_RECORD = "ServiceRecord"
+NOTICE = "Notice"  # notices to residents, R-CS-8
 SURVEY = "Survey"
 QUESTIONNAIRE = "Questionnaire"
 ENTER_ANSWERS: Perm = ("can_enter_answers", SURVEY)  # keyboard entry of paper forms
