@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -96,6 +97,12 @@ def _one_new_edition_at_a_time(notice: Any, ctx: Context) -> str | None:
     return None
 
 
+def _script(notice: Any) -> str:
+    """The history's own words are written in the estate's script, like its residents'
+    notices, whoever's screen the step was taken from."""
+    return getattr(notice.estate, "script", None) or "zh_Hans"
+
+
 def _only_by_the_next_edition(notice: Any, ctx: Context) -> str | None:
     if not ctx.actor.is_system:
         return _("This happens by itself when the next edition is published.")
@@ -109,16 +116,19 @@ def _draft_next_edition(notice: Any, ctx: Context) -> None:
                      body=notice.body, hotline=notice.hotline,
                      edition=(notice.edition or 1) + 1, previous_id=notice.id,
                      drafted_by_id=ctx.actor.user_id)
-    engine.create(edition, actor=ctx.actor, session=ctx.session, now=ctx.now,
-                  comment=_("Next edition of %(number)s", number=notice.number))
+    with force_locale(_script(notice)):
+        comment = _("Next edition of %(number)s", number=notice.number)
+    engine.create(edition, actor=ctx.actor, session=ctx.session, now=ctx.now, comment=comment)
 
 
 def _replace_previous_edition(notice: Any, ctx: Context) -> None:
     """Publishing an edition takes the one it replaces down, in the same step."""
     previous = notice.previous
     if previous is not None and previous.state == "published":
+        with force_locale(_script(notice)):
+            comment = _("Replaced by %(number)s", number=notice.number)
         engine.apply(previous, "replace", actor=Actor.system(), session=ctx.session,
-                     now=ctx.now, comment=_("Replaced by %(number)s", number=notice.number))
+                     now=ctx.now, comment=comment)
 
 
 NOTICE = Workflow(
