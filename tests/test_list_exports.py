@@ -361,3 +361,24 @@ def test_a_big_export_follows_the_search(app, as_user, register, monkeypatch):
 def test_a_small_export_is_answered_at_once(app, as_user, register):
     response = as_user("agent_a").get(f"{REGISTER}/export/?format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+
+
+def test_a_failed_export_job_says_so_in_the_persons_language(app, as_user, register,
+                                                              monkeypatch):
+    """An error inside the worker is logged in full; the person reads a plain, translated
+    answer on the job's page, never the internals."""
+    from app.views.service_record import ServiceRecordView
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("cursor exploded at 0x7f")
+
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_ROWS", 0)
+    monkeypatch.setattr(ServiceRecordView, "export_file", broken)
+    agent = as_user("agent_a")
+    agent.get("/lang/zh_Hans")
+    response = agent.get(f"{REGISTER}/export/?format=csv")
+    status = agent.get(response.location.replace("/show/", "/status/")).json
+    assert status["state"] == "failed" and status["download"] is None
+    assert "0x7f" not in status["error"]
+    assert status["error"] == zh("The export could not be written. Try again; if it fails "
+                                 "again, narrow the search first.")

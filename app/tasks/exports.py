@@ -38,6 +38,10 @@ def start_export_job(session: Any, user: Any, view: Any, fmt: str, total: int, *
     return job
 
 
+class ExportRefused(Exception):
+    """The list may no longer be exported by its owner; str() is the translated reason."""
+
+
 @celery.task(name="desk.export_list", base=AppTask, bind=True)
 def export_list(self: Any, job_id: int) -> None:
     app = current_app._get_current_object()
@@ -55,23 +59,29 @@ def export_list(self: Any, job_id: int) -> None:
         session.execute(update(Job).where(Job.id == job_id).values(done=rows))
         session.commit()
 
-    try:
-        if view is None or not user.is_active:
-            raise LookupError(_("This list can no longer be exported."))
-        with app.test_request_context(params["path"], query_string=params["args"],
-                                      base_url=params["base_url"]), \
-                force_locale(job.locale):
-            login_user(user)  # the list exactly as its owner sees it: scope and masking
-            g.user = user
-            if not app.appbuilder.sm.has_access(P.EXPORT, view.class_permission_name):
-                raise LookupError(_("This list can no longer be exported."))
-            body, mimetype, filename = view.export_file(params["format"], job.total,
-                                                        progress)
-    except Exception as error:  # noqa: BLE001 - the person learns the job failed
+    message: str | None = None
+    with force_locale(job.locale):  # what the person reads, in their language
+        try:
+            if view is None or not user.is_active:
+                raise ExportRefused(_("This list can no longer be exported."))
+            with app.test_request_context(params["path"], query_string=params["args"],
+                                          base_url=params["base_url"]):
+                login_user(user)  # the list exactly as its owner sees it: scope, masking
+                g.user = user
+                if not app.appbuilder.sm.has_access(P.EXPORT, view.class_permission_name):
+                    raise ExportRefused(_("This list can no longer be exported."))
+                body, mimetype, filename = view.export_file(params["format"], job.total,
+                                                            progress)
+        except ExportRefused as refused:
+            message = str(refused)
+        except Exception:  # noqa: BLE001 - logged in full; the person gets a plain answer
+            app.logger.exception("export job %s failed", job_id)
+            message = _("The export could not be written. Try again; if it fails again, "
+                        "narrow the search first.")
+    if message is not None:
         session.rollback()
-        app.logger.exception("export job %s failed", job_id)
         job = session.get(Job, job_id)
-        job.state, job.error, job.finished_at = "failed", str(error)[:2000], local_now()
+        job.state, job.error, job.finished_at = "failed", message[:2000], local_now()
         session.commit()
         return
     job = session.get(Job, job_id)
