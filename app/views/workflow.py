@@ -30,6 +30,7 @@ from app.models.base import local_now
 from app.models.workflow import ESCALATION_LEVELS, DeadlineTimer, Escalation
 from app.printing import LANGUAGES as PRINT_LANGUAGES
 from app.printing import PrintError, forms_for, render_pdf, validate_languages
+from app.printing.forms import get_form
 from app.security import privacy
 from app.security.actor import Actor
 from app.security.scope import ScopedInterface
@@ -326,13 +327,11 @@ class WorkflowModelView(ScopedModelView):
         item = self.datamodel.get(pk, self._base_filters) if str(pk).isdigit() else None
         if item is None:
             abort(404)
-        forms = {f.key: f for f in forms_for(self.workflow.doc_type)}
-        chosen = forms.get(request.values.get("form") or "")
-        if chosen is not None and chosen.background:
+        choice = print_choice(self.workflow, 1, 1)
+        if isinstance(choice, Response):
+            return choice
+        if get_form(choice["form"]).background:
             # A sheet per household: the workers print it while the person watches.
-            choice = print_choice(self.workflow, 1, 1)
-            if isinstance(choice, Response):
-                return choice
             job = start_print_job(self.datamodel.session, g.user, self.workflow.doc_type,
                                   [item.id], locale=str(get_locale() or "en"), **choice)
             return redirect(url_for("JobView.show", pk=job.id))
