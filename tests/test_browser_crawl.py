@@ -42,7 +42,8 @@ ALLOWED_WORDS = {
 # The job titles tests/world.py gives its people (the English names of their roles).
 WORLD_JOB_TITLES = (P.ROLE_FRONT_DESK_AGENT, P.ROLE_DEPARTMENT_HEAD, P.ROLE_TECHNICIAN,
                     P.ROLE_OFFICE_DIRECTOR, P.ROLE_QUALITY_OFFICER, P.ROLE_CS_SUPERVISOR,
-                    P.ROLE_REPAIR_LEAD, P.ROLE_PROPERTY_OFFICER, P.ROLE_CS_CENTRE_MANAGER)
+                    P.ROLE_REPAIR_LEAD, P.ROLE_PROPERTY_OFFICER, P.ROLE_CS_CENTRE_MANAGER,
+                    P.ROLE_GATE_GUARD, P.ROLE_FINANCE_CLERK, P.ROLE_ADMIN_CLERK)
 
 # The data shown on the pages that is written in Latin letters: matched (and removed) as
 # whole values before the words are counted, never a whole column or table.

@@ -77,7 +77,9 @@ EXPECTED_ESTATES = {
     "cs_manager": FIRST_OFFICE, "eng_head": FIRST_OFFICE, "repair_lead": FIRST_OFFICE,
     "technician": FIRST_OFFICE, "technician2": {OLD}, "property_officer": FIRST_OFFICE,
     "quality": FIRST_OFFICE, "agent2": {MALL}, "agent_hk": {HK}, "eng_head_hk": {HK},
-    "technician_hk": {HK},
+    "technician_hk": {HK}, "guard": FIRST_OFFICE, "cashier": FIRST_OFFICE,
+    "clerk": FIRST_OFFICE, "guard2": {MALL}, "cashier2": {MALL}, "clerk2": {MALL},
+    "guard_hk": {HK}, "cashier_hk": {HK}, "clerk_hk": {HK},
 }
 # Characters written differently in Simplified Chinese: none may appear in the HK estate.
 SIMPLIFIED_ONLY = set("陈黄张刘郑罗杨冯谢叶邓许苏卢谭关温区吴伟华国杰丽宝凤乐颖诗强辉锦")

@@ -37,7 +37,8 @@ def test_document_types_grant_through_their_declarations():
 def test_every_role_of_r_org_3_exists():
     expected = {"Front-desk agent", "CS supervisor", "CS centre manager", "Office director",
                 "Technician", "Repair lead", "Property officer", "Department head",
-                "Quality officer", "Deputy general manager", "General manager"}
+                "Quality officer", "Deputy general manager", "General manager", "Gate guard",
+                "Finance clerk", "Administration clerk"}
     assert expected == set(P.ROLE_NAMES) == set(role_permissions())
 
 
@@ -95,7 +96,8 @@ def test_department_scope_within_one_office(world, api_as):
     ids = {d["id"] for d in api_as("agent_a").get("/api/v1/department/").json["result"]}
     assert ids == {world.cs_a}
     director = {d["id"] for d in api_as("director_a").get("/api/v1/department/").json["result"]}
-    assert director == {world.cs_a, world.eng_a, world.marketing_a}
+    assert director == {world.cs_a, world.eng_a, world.marketing_a, world.security_a,
+                        world.finance_a, world.administration_a}
 
 
 @pytest.mark.parametrize("username", ["gm", "deputy", "admin"])

@@ -83,14 +83,21 @@ def build_world() -> World:
         eng = Department(office=office, kind="engineering", name=f"Engineering {side.upper()}")
         marketing = Department(office=office, kind="marketing",
                                name=f"Marketing {side.upper()}")
+        security = Department(office=office, kind="security", name=f"Security {side.upper()}")
+        finance = Department(office=office, kind="finance", name=f"Finance {side.upper()}")
+        administration = Department(office=office, kind="administration",
+                                    name=f"Administration {side.upper()}")
         resident = Resident(unit=unit, name=f"Resident {side.upper()}", relation="owner",
                             phone="13812345678" if side == "a" else "13987654321")
-        session.add_all([office, estate, building, unit, unit2, cs, eng, marketing, resident])
+        session.add_all([office, estate, building, unit, unit2, cs, eng, marketing, security,
+                         finance, administration, resident])
         session.flush()
         w.ids.update({f"office_{side}": office.id, f"estate_{side}": estate.id,
                       f"building_{side}": building.id, f"unit_{side}": unit.id,
                       f"unit2_{side}": unit2.id, f"cs_{side}": cs.id, f"eng_{side}": eng.id,
-                      f"marketing_{side}": marketing.id,
+                      f"marketing_{side}": marketing.id, f"security_{side}": security.id,
+                      f"finance_{side}": finance.id,
+                      f"administration_{side}": administration.id,
                       f"resident_{side}": resident.id})
 
         def profile(username: str, roles: list[str], **where) -> None:
@@ -112,6 +119,12 @@ def build_world() -> World:
         profile(f"manager_{side}", [P.ROLE_CS_CENTRE_MANAGER], departments=[cs],
                 estates=[estate])
         profile(f"marketing_{side}", [P.ROLE_DEPARTMENT_HEAD], departments=[marketing],
+                estates=[estate])
+        profile(f"guard_{side}", [P.ROLE_GATE_GUARD], departments=[security],
+                estates=[estate])
+        profile(f"cashier_{side}", [P.ROLE_FINANCE_CLERK], departments=[finance],
+                estates=[estate])
+        profile(f"clerk_{side}", [P.ROLE_ADMIN_CLERK], departments=[administration],
                 estates=[estate])
         profile(f"matrix_{side}", [MATRIX_ROLE], offices=[office])
     for username, roles in (("gm", [P.ROLE_GM]), ("deputy", [P.ROLE_DEPUTY_GM]),

@@ -142,6 +142,10 @@ ROLE_DEPARTMENT_HEAD = "Department head"
 ROLE_QUALITY_OFFICER = "Quality officer"
 ROLE_DEPUTY_GM = "Deputy general manager"
 ROLE_GM = "General manager"
+# The front desk's partners in other departments (R-FD): the gate, the cashier, the clerk.
+ROLE_GATE_GUARD = "Gate guard"
+ROLE_FINANCE_CLERK = "Finance clerk"
+ROLE_ADMIN_CLERK = "Administration clerk"
 ROLE_ADMIN = "Admin"  # Flask-AppBuilder's AUTH_ROLE_ADMIN: every permission, whole scope
 
 # --- The one role hierarchy: a role includes every permission of the roles it names ------
@@ -176,6 +180,9 @@ OWN_GRANTS: dict[str, set[Perm]] = {
                            | can(EXPORT, ESTATE, BUILDING, UNIT)),
     ROLE_DEPUTY_GM: {SEE_ALL_SCOPE},
     ROLE_GM: set(),
+    ROLE_GATE_GUARD: set(),
+    ROLE_FINANCE_CLERK: set(),
+    ROLE_ADMIN_CLERK: set(),
 }
 ROLE_NAMES: tuple[str, ...] = tuple(OWN_GRANTS)
 

@@ -37,7 +37,8 @@ BUILT_IN_ROLES: tuple[str, ...] = (
     N_("Front-desk agent"), N_("CS supervisor"), N_("CS centre manager"),
     N_("Office director"), N_("Technician"), N_("Repair lead"), N_("Property officer"),
     N_("Department head"), N_("Quality officer"), N_("Deputy general manager"),
-    N_("General manager"), N_("Admin"), N_("Public"),
+    N_("General manager"), N_("Gate guard"), N_("Finance clerk"),
+    N_("Administration clerk"), N_("Admin"), N_("Public"),
 )
 ROLE_DESCRIPTIONS: dict[str, Any] = {
     P.ROLE_FRONT_DESK_AGENT: _l("Registers calls and visits, repairs, complaints and claims "
@@ -61,6 +62,12 @@ ROLE_DESCRIPTIONS: dict[str, Any] = {
     P.ROLE_DEPUTY_GM: _l("Sees every estate and department; approves large claims, "
                          "survey plans and open letters."),
     P.ROLE_GM: _l("Sees every estate and department; receives major complaints."),
+    P.ROLE_GATE_GUARD: _l("Keeps the gate: registers visitors the service centre has "
+                          "cleared and brings in the mail."),
+    P.ROLE_FINANCE_CLERK: _l("Takes the fees of front-desk services and issues their "
+                             "receipts."),
+    P.ROLE_ADMIN_CLERK: _l("Does the administration department's part of front-desk "
+                           "services, such as laminating work permits."),
     P.ROLE_ADMIN: _l("Configures the system: staff, roles, departments and settings. Holds "
                      "every permission."),
     ROLE_PUBLIC: _l("What anyone may do without signing in."),

@@ -6,13 +6,16 @@ one kind. Inactive accounts never hold anything.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
+
+from flask_babel import gettext as _
 
 from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.models import Department, StaffProfile
+from app.models.org import DEPARTMENT_KINDS
 from app.models.staff import profile_departments, profile_estates, profile_offices
 
 
@@ -76,3 +79,35 @@ def on_estate(session: Session, estate: Any, department_kind: str,
             # Name and login: two colleagues called 陳嘉欣 are told apart.
             people[user.id] = f"{user.get_full_name()} ({user.username})"
     return people
+
+
+def works_in(session: Session, user_id: int | None, office_id: int, kind: str) -> bool:
+    """Whether the person's profile lists a `kind` department of the office."""
+    if user_id is None:
+        return False
+    query = (select(Department.id)
+             .join(profile_departments, profile_departments.c.department_id == Department.id)
+             .join(StaffProfile, StaffProfile.id == profile_departments.c.profile_id)
+             .where(StaffProfile.user_id == user_id, Department.office_id == office_id,
+                    Department.kind == kind)
+             .limit(1))
+    return session.scalar(query) is not None
+
+
+def by_department(kind: str) -> Callable[[Any, Any], str | None]:
+    """A workflow guard: the step belongs to the `kind` department of the document's estate's
+    office (Finance takes the fee, Security vets the permit…), whatever else the person may
+    do. The system and admins pass."""
+
+    def guard(document: Any, ctx: Any) -> str | None:
+        actor = ctx.actor
+        if actor.is_system or actor.is_admin:
+            return None
+        office_id = document.estate.office_id if document.estate is not None else None
+        if office_id is not None and works_in(ctx.session, actor.user_id, office_id, kind):
+            return None
+        return _("This step is taken by the %(department)s of the estate's office.",
+                 department=str(DEPARTMENT_KINDS.get(kind, kind)))
+
+    guard.__name__ = f"by_{kind}_department"
+    return guard
