@@ -36,7 +36,8 @@ class Resource:
 RESOURCES = [
     Resource("estate", Estate, "estateview", "estate", "estate_b", "office", "office_b",
              "office_a", {"code": "NEW-1", "name": "New estate", "kind": "residential",
-                          "region": "mainland", "script": "zh_Hans", "household_count": 10}),
+                          "region": "mainland", "script": "zh_Hans", "currency": "CNY",
+                          "household_count": 10}),
     Resource("building", Building, "buildingview", "building", "building_b", "estate",
              "estate_b", "estate_a", {"name": "New block", "floors": 3}),
     Resource("unit", Unit, "unitview", "unit", "unit_b", "building", "building_b",

@@ -30,6 +30,16 @@ COMPLAINT_POLICIES = {
     "reply_24h": _l("Reply within 24 hours"),
 }
 REGIONS = {"mainland": _l("Mainland China"), "hong_kong": _l("Hong Kong")}
+# Money of an estate: yuan on the mainland, Hong Kong dollars in Hong Kong (amounts of
+# fees, payments and claims are in the estate's currency).
+CURRENCIES = {"CNY": _l("Yuan (CNY)"), "HKD": _l("Hong Kong dollars (HKD)")}
+REGION_CURRENCY = {"mainland": "CNY", "hong_kong": "HKD"}
+
+
+def _currency_of_region(context) -> str:
+    return REGION_CURRENCY.get(context.get_current_parameters().get("region"), "CNY")
+
+
 SCRIPTS = {"zh_Hans": _l("Simplified Chinese"), "zh_Hant": _l("Traditional Chinese")}
 ESTATE_KINDS = {
     "residential": _l("Residential estate"),
@@ -121,6 +131,8 @@ class Estate(TimestampMixin, Model):
     kind = Column(String(20), nullable=False, default="residential")
     region = Column(String(20), nullable=False, default="mainland")
     script = Column(String(10), nullable=False, default="zh_Hans")
+    currency = Column(String(3), nullable=False, default=_currency_of_region,
+                      server_default="CNY")
     address = Column(String(300), nullable=True)
     move_in_date = Column(Date, nullable=True)
     household_count = Column(Integer, nullable=False, default=0)
@@ -136,6 +148,10 @@ class Estate(TimestampMixin, Model):
     @property
     def region_label(self) -> str:
         return choice_label(REGIONS, self.region)
+
+    @property
+    def currency_label(self) -> str:
+        return choice_label(CURRENCIES, self.currency)
 
     def __repr__(self) -> str:
         return self.name

@@ -7,6 +7,7 @@ from wtforms.fields import BooleanField, SelectField
 from app.models import Branch, Building, Company, Department, Estate, Office, Unit
 from app.models.org import (
     COMPLAINT_POLICIES,
+    CURRENCIES,
     DEPARTMENT_KINDS,
     ESTATE_KINDS,
     REGIONS,
@@ -20,7 +21,8 @@ LABELS = {
     "office": _l("Management office"), "estate": _l("Estate"), "building": _l("Building"),
     "hotline": _l("Service hotline"), "phone": _l("Phone"), "code": _l("Code"),
     "kind": _l("Kind"), "kind_label": _l("Kind"), "region": _l("Region"),
-    "region_label": _l("Region"), "script": _l("Default script"), "address": _l("Address"),
+    "region_label": _l("Region"), "currency": _l("Currency"),
+    "currency_label": _l("Currency"), "script": _l("Default script"), "address": _l("Address"),
     "move_in_date": _l("Move-in date"), "household_count": _l("Households"),
     "floors": _l("Floors"), "number": _l("Unit number"), "floor": _l("Floor"),
     "area_m2": _l("Area (m²)"), "occupied": _l("Occupied"),
@@ -84,13 +86,14 @@ class EstateView(ScopedModelView):
                     "move_in_date"]
     search_columns = ["code", "name", "office", "kind", "region"]
     add_columns = edit_columns = ["office", "code", "name", "kind", "region", "script",
-                                  "address", "move_in_date", "household_count"]
+                                  "currency", "address", "move_in_date", "household_count"]
     show_columns = ["code", "name", "office", "kind_label", "region_label", "script",
-                    "address", "move_in_date", "household_count"]
+                    "currency_label", "address", "move_in_date", "household_count"]
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": choice_field(_l("Kind"), ESTATE_KINDS),
         "region": choice_field(_l("Region"), REGIONS),
         "script": choice_field(_l("Default script"), SCRIPTS),
+        "currency": choice_field(_l("Currency"), CURRENCIES),
     }
     formatters_columns = {"script": lambda value: SCRIPTS.get(value, value)}
     label_columns = LABELS
@@ -141,12 +144,13 @@ class EstateApi(ScopedModelRestApi):
     datamodel = scoped(Estate)
     class_permission_name = P.ESTATE
     list_columns = ["id", "code", "name", "office.id", "office.name", "kind", "region",
-                    "script", "move_in_date", "household_count"]
+                    "script", "currency", "move_in_date", "household_count"]
     show_columns = list_columns + ["address"]
     add_columns = edit_columns = ["office", "code", "name", "kind", "region", "script",
-                                  "address", "move_in_date", "household_count"]
+                                  "currency", "address", "move_in_date", "household_count"]
     search_columns = ["code", "name", "office", "region", "kind"]
-    choice_columns = {"kind": ESTATE_KINDS, "region": REGIONS, "script": SCRIPTS}
+    choice_columns = {"kind": ESTATE_KINDS, "region": REGIONS, "script": SCRIPTS,
+                      "currency": CURRENCIES}
 
 
 class BuildingApi(ScopedModelRestApi):

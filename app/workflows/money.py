@@ -11,6 +11,18 @@ from app.models.compensation import HOUSE_KINDS, PART_ATTRS
 
 # --- money ---------------------------------------------------------------------------------
 
+def money_text(amount: Any, currency: str | None) -> str:
+    """An amount as people read it, in the estate's currency: "1,200.00 yuan" /
+    "1,200.00 元" on the mainland, "1,200.00 Hong Kong dollars" / "1,200.00 港元" in
+    Hong Kong. Empty for no amount."""
+    if amount is None or amount == "":
+        return ""
+    number = f"{Decimal(str(amount)).quantize(CENT):,}"
+    if currency == "HKD":
+        return _("%(amount)s Hong Kong dollars", amount=number)
+    return _("%(amount)s yuan", amount=number)
+
+
 CENT = Decimal("0.01")
 MONEY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
 
