@@ -84,6 +84,7 @@ MENU_RESIDENTS = "Residents"
 MENU_ADMIN = "Administration"
 MENU_REPAIRS = "Repairs"
 MENU_SERVICE = "Customer service"
+MENU_FRONT_DESK = "Front desk"  # the registers of the service centre and the gate (R-FD)
 MENU_WORK = "Queues"
 # Menu label -> the permission that opens what the entry shows (document types declare
 # their own entries: app/workflows/registry.py).

@@ -83,6 +83,15 @@ class Page:
     grants: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
+def front_desk_menu(name: str, label: Any, icon: str, order: int) -> Menu:
+    """An entry of the front desk's menu: the registers of the service centre and the gate
+    (visitors, passes, permits, mail, subscriptions, telephone installation)."""
+    from flask_babel import lazy_gettext
+
+    from app.security.permissions import MENU_FRONT_DESK
+    return Menu(name, label, icon, MENU_FRONT_DESK, lazy_gettext("Front desk"), order=order)
+
+
 class PrintOptionRefused(ValueError):
     """A print option (PrintForm.options) the record cannot take; the message is
     translated and shown as the print's error (400)."""
