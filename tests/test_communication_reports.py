@@ -158,7 +158,8 @@ def test_leadership_decides_on_every_suggestion_and_act_now_opens_work(world, ap
         "create", "submit", *["decide"] * 6, "conclude"]
 
 
-def test_the_improvement_action_done_verified_and_escalated_when_late(world, api_as, seeded):
+def test_the_improvement_action_done_verified_and_escalated_when_late(world, api_as, as_user,
+                                                                       seeded):
     pk, suggestions = office_summary(world, api_as, seeded)
     deputy, director, lead = api_as("deputy"), api_as("director_a"), api_as("lead_a")
     with clock.using(clock.FrozenClock(NOW + timedelta(days=1))):
@@ -171,16 +172,18 @@ def test_the_improvement_action_done_verified_and_escalated_when_late(world, api
     assert api_as("supervisor_a").get(f"{ACTIONS}{action_id}").status_code == 404
     assert api_as("director_b").get(f"{ACTIONS}{action_id}").status_code == 404
     assert api_as("head_a").post(ACTIONS, json={"task": "x"}).status_code in (403, 405)
+    queue = as_user("head_a").get("/queue/department")
+    assert queue.status_code == 200 and "IA-" in queue.get_data(as_text=True)
     # Late: escalated to the engineering head on the tick after the due time.
     result = tick_in_session(seeded, datetime(2026, 12, 11, 0, 5))
     assert result.escalations >= 1
     with clock.using(clock.FrozenClock(datetime(2026, 12, 11, 10, 0))):
         action_step(lead, action_id, "done", expect=400)  # what was done?
-        action_step(lead, action_id, "done", {"measure": "车库新增LED灯40盏"})
+        action_step(lead, action_id, "done", {"measure": "车库新增节能灯40盏"})
         action_step(lead, action_id, "verify", expect=403)
         action_step(director, action_id, "reopen", expect=400)
         action_step(director, action_id, "reopen", comment="B区照明仍不足")
-        action_step(lead, action_id, "done", {"measure": "B区再增加LED灯12盏"})
+        action_step(lead, action_id, "done", {"measure": "B区再增加节能灯12盏"})
         action_step(director, action_id, "verify")
     seeded.expire_all()
     action = seeded.get(ImprovementAction, action_id)

@@ -89,7 +89,7 @@ def _communication(desk: Desk) -> None:
     action = desk.session.scalar(select(ImprovementAction)
                                  .where(ImprovementAction.summary_id == summary.id))
     desk.step(action, "done", "repair_lead", decided + timedelta(days=7, hours=6),
-              measure="B区车库新增LED灯40盏，照度检测合格")
+              measure="B区车库新增节能灯40盏，照度检测合格")
     desk.step(action, "verify", "director", decided + timedelta(days=8))
     # Last month: reports coming in now, Quality's summary of the heads' waiting.
     month = _month(last_month_start)

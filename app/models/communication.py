@@ -113,6 +113,8 @@ class CommunicationReport(DocumentMixin, TimestampMixin, Model):
                                          cls.office_id.in_(scope.office_ids)))
         return or_(own, directed, summarised_by_quality)
 
+    estate = None  # an office's (or the company's), not an estate's: shown without one
+
     @property
     def level_label(self) -> str:
         return choice_label(LEVELS, self.level)
@@ -156,6 +158,8 @@ class CommunicationSummary(DocumentMixin, TimestampMixin, Model):
     @classmethod
     def scope_clause(cls, scope: "Scope"):
         return or_(cls.office_id.in_(scope.office_ids), cls.office_id.is_(None))
+
+    estate = None  # an office's (or the company's), not an estate's: shown without one
 
     @property
     def kind_label(self) -> str:
