@@ -6,6 +6,12 @@ import flask_appbuilder.security.sqla.models  # noqa: F401
 from app.models.audit import AuditLog
 from app.models.auth import LoginFailure, RevokedCredential
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
+from app.models.communication import (  # noqa: F401
+    CommunicationReport,
+    CommunicationSummary,
+    ImprovementAction,
+    Suggestion,
+)
 from app.models.compensation import (
                                  ApprovalRule,
                                  CompensationClaim,
