@@ -73,7 +73,8 @@ class MailItem(DocumentMixin, TimestampMixin, Model):
     unit = relationship(Unit)
     addressee_id = Column(Integer, ForeignKey("resident.id"), nullable=True, index=True)
     addressee = relationship(Resident, foreign_keys=[addressee_id])
-    addressee_name = Column(String(100), nullable=False)  # as written on the envelope
+    # As written on the envelope; filled from the addressee when left empty (never stays so).
+    addressee_name = Column(String(100), nullable=True)
     kind = Column(String(20), nullable=False, default="letter")
     tracking_number = Column(String(60), nullable=True)
     registered_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)

@@ -55,7 +55,7 @@ def prepare_visitor(visitor: Visitor, actor: Actor, session: Session, now: datet
     if visitor.estate is None or (not actor.is_system and
                                   not is_in_scope(visitor.estate, actor.scope)):
         errors["estate"] = _("Choose an estate you work for.")
-    elif visitor.unit is not None and visitor.unit.building.estate_id != visitor.estate_id:
+    elif visitor.unit is not None and visitor.unit.building.estate_id != visitor.estate.id:
         errors["unit"] = _("This unit is not in the estate chosen.")
     if visitor.purpose not in VISIT_PURPOSES:
         errors["purpose"] = _("Choose why the visitor came.")

@@ -99,7 +99,7 @@ def upgrade():
     sa.Column('estate_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('addressee_id', sa.Integer(), nullable=True),
-    sa.Column('addressee_name', sa.String(length=100), nullable=False),
+    sa.Column('addressee_name', sa.String(length=100), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('tracking_number', sa.String(length=60), nullable=True),
     sa.Column('registered_by_id', sa.Integer(), nullable=True),
