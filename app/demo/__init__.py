@@ -60,6 +60,7 @@ from app.demo.load import (
     _staff,
     _units_and_residents,
 )
+from app.demo.front_gate import demo_front_gate
 from app.demo.notices import demo_notices
 from app.demo.repairs import _demo_work_orders
 from app.demo.revisits import demo_revisits
@@ -99,6 +100,7 @@ def load_demo() -> list[str]:
         demo_surveys(load)
         demo_revisits(load)
         demo_notices(load)
+        demo_front_gate(load)
         session.commit()
     except Exception:
         session.rollback()

@@ -153,6 +153,7 @@ def prepare_item(item: MailItem, actor: Actor, session: Session, now: datetime) 
         raise InvalidData(next(iter(errors.values())), errors)
     item.addressee_name = name
     item.registered_by_id = item.registered_by_id or actor.user_id
+    item.created_at = now  # registered at the step's time: the reminder counts from it
 
 
 def _household_choices(item: Any, session: Session) -> dict[str, str]:
