@@ -131,10 +131,10 @@ def test_the_visitor_log_of_a_day_lists_exports_and_prints(world, api_as, as_use
         assert words in text, words
     page = as_user("guard_a")
     page.get("/lang/zh_Hans")
-    listed = page.get("/visitorview/list/?_flt_0_called_at=2026-05-07+00:00:00"
-                      "&_flt_1_called_at=2026-05-08+00:00:00").get_data(as_text=True)
+    listed = page.get("/visitorview/list/?_flt_1_called_at=2026-05-07+00:00:00"
+                      "&_flt_2_called_at=2026-05-08+00:00:00").get_data(as_text=True)
     assert "快递员刘师傅" in listed and "次日访客" not in listed
-    exported = page.get("/visitorview/export/?format=csv&_flt_0_called_at=2026-05-07+00:00:00")
+    exported = page.get("/visitorview/export/?format=csv&_flt_1_called_at=2026-05-07+00:00:00")
     assert exported.status_code == 200
     assert "快递员刘师傅" in exported.get_data(as_text=True)
 
