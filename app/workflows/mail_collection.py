@@ -14,6 +14,7 @@ import binascii
 from typing import Any
 
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,8 +117,8 @@ def signed_personally(item: Any, ctx: Context) -> str | None:
 
 
 def record_collection(item: Any, ctx: Context) -> None:
-    """Keep who collected and their signature; the history keeps a note of the image,
-    not the image itself."""
+    """Keep who collected and their signature; the history keeps a note of the image (in
+    the estate's script, as the history's own words are), not the image itself."""
     resident = resolve_collector(item, ctx.data.get("collector"), ctx.session)
     item.collector = resident
     item.collector_name = resident.name
@@ -125,7 +126,8 @@ def record_collection(item: Any, ctx: Context) -> None:
         png = decode_signature(ctx.data.get("signature"))
         item.signature_png = png
         item.paper_sheet = None
-        ctx.data["signature"] = f"signature.png ({len(png)} bytes)"
+        with force_locale(getattr(item.estate, "script", None) or "zh_Hans"):
+            ctx.data["signature"] = _("Signed on the tablet's signature pad.")
     else:
         item.signature_png = None
         ctx.data.pop("signature", None)
