@@ -18,7 +18,14 @@ from app import clock
 from app.models import Notification, Resident, Setting, WorkflowHistory
 from app.models.mail import MailBatch, MailItem
 from app.workflows.mail import remind_uncollected
-from tests.helpers import PNG, csrf_token, history_names, pdf_text, transition, version_of
+from tests.helpers import (
+    PNG,
+    csrf_token,
+    history_names,
+    pdf_text,
+    transition,
+    version_of,
+)
 
 BATCHES, ITEMS = "/api/v1/mail_batch/", "/api/v1/mail_item/"
 take_batch = partial(transition, base=BATCHES)
@@ -273,7 +280,7 @@ def test_the_collection_page_on_the_tablet(world, api_as, as_user, seeded):
     url = f"/mailitemview/transition/collect?ids={pk}"
     form = page.get(url).get_data(as_text=True)
     assert 'id="signature-pad"' in form and "Resident A" in form
-    offered = re.search(r'<select[^>]*id="collector".*?</select>', form, re.S).group(0)
+    offered = re.search(r'<select[^>]*id="collector".*?</select>', form, re.DOTALL).group(0)
     assert "Resident A" in offered and "Agent_A" not in offered  # no staff offered
     version = version_of(agent, f"{ITEMS}{pk}")
     refused = page.post(url, data={"csrf_token": csrf_token(page, url), "ids": str(pk),

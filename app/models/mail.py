@@ -93,7 +93,7 @@ class MailItem(DocumentMixin, TimestampMixin, Model):
     returned_at = Column(DateTime, nullable=True)
 
     @classmethod
-    def scope_clause(cls, scope: "Scope"):
+    def scope_clause(cls, scope: Scope):
         return cls.estate_id.in_(scope.estate_ids)
 
     @property
@@ -140,7 +140,7 @@ class MailBatch(DocumentMixin, TimestampMixin, Model):
     items = relationship(MailItem, back_populates="batch", order_by=MailItem.id)
 
     @classmethod
-    def scope_clause(cls, scope: "Scope"):
+    def scope_clause(cls, scope: Scope):
         return cls.estate_id.in_(scope.estate_ids)
 
     @property

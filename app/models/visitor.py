@@ -72,7 +72,7 @@ class Visitor(DocumentMixin, TimestampMixin, Model):
     left_at = Column(DateTime, nullable=True)
 
     @classmethod
-    def scope_clause(cls, scope: "Scope"):
+    def scope_clause(cls, scope: Scope):
         """The estate's office sees its gate: the estates of the person's scope."""
         return cls.estate_id.in_(scope.estate_ids)
 

@@ -28,8 +28,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from app.models.mail import MAIL_KINDS, MAIL_SOURCES, SIGNED_ON, MailBatch, MailItem
 from app.models.base import local_now
+from app.models.mail import MAIL_KINDS, MAIL_SOURCES, SIGNED_ON, MailBatch, MailItem
 from app.models.settings import setting
 from app.models.workflow import Notification
 from app.security import permissions as P

@@ -92,8 +92,7 @@ def decode_signature(raw: Any) -> bytes | None:
     """The PNG a signature pad sent (a data URL or bare base64), or None when it is not
     a real PNG image of at most MAX_SIGNATURE_BYTES."""
     text = str(raw or "").strip()
-    if text.startswith(_DATA_URL):
-        text = text[len(_DATA_URL):]
+    text = text.removeprefix(_DATA_URL)
     if not text or len(text) > MAX_SIGNATURE_BYTES * 4 // 3 + 4:
         return None
     try:
