@@ -61,6 +61,7 @@ from app.demo.load import (
     _units_and_residents,
 )
 from app.demo.communication import demo_communication
+from app.demo.front_gate import demo_front_gate
 from app.demo.notices import demo_notices
 from app.demo.repairs import _demo_work_orders
 from app.demo.revisits import demo_revisits
@@ -101,6 +102,7 @@ def load_demo() -> list[str]:
         demo_revisits(load)
         demo_notices(load)
         demo_communication(load)
+        demo_front_gate(load)
         session.commit()
     except Exception:
         session.rollback()

@@ -19,6 +19,7 @@ from app.models.compensation import (
 )
 from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
 from app.models.job import Job, JobPart
+from app.models.mail import MailBatch, MailItem
 from app.models.notice import Notice
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
 from app.models.resident import Resident
@@ -28,6 +29,7 @@ from app.models.settings import Setting
 from app.models.staff import StaffProfile
 from app.models.survey import Questionnaire, Survey, SurveyEstate, SurveyForm
 from app.models.survey_follow_up import CorrectiveAction, OpenLetter  # noqa: F401
+from app.models.visitor import Visitor
 from app.models.work_order import WorkOrder, WorkOrderPhoto
 from app.models.workflow import (
                                  DeadlinePolicy,
@@ -41,8 +43,8 @@ from app.models.workflow import (
 __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "CalendarDay",
            "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
            "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
-           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "Notice", "Notification", "Office",
+           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "MailBatch", "MailItem", "Notice", "Notification", "Office",
            "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
-           "SurveyEstate", "SurveyForm", "Unit", "WorkOrder", "WorkOrderPhoto",
+           "SurveyEstate", "SurveyForm", "Unit", "Visitor", "WorkOrder", "WorkOrderPhoto",
            "WorkflowHistory"]

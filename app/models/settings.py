@@ -62,6 +62,8 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
     "survey.raw_retention_years": (
         Decimal("3"), _l("Raw survey questionnaires are kept this many years after the survey "
                          "closes"), "R-SV-10"),
+    "mail.remind_after_days": (
+        Decimal("3"), _l("Mail not collected after this many days is reminded"), "R-FD-5"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),
