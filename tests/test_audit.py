@@ -394,3 +394,14 @@ def test_a_phone_inside_a_steps_data_is_masked(app, world, as_user):
         assert "136****5678" in page and "13612345678" not in page
     assert "Turn into a complaint" in listed and "Complainant&#39;s phone: 136****5678" \
         in listed
+
+
+def test_a_stored_file_reads_as_its_size(app):
+    """Photos, scans and signatures are logged by their size, and read so in any language."""
+    from flask_babel import force_locale
+
+    from app.views.audit import value_text
+    with app.test_request_context():
+        assert value_text(None, "signature_png", "<20480 bytes>") == "a file of 20,480 bytes"
+        with force_locale("zh_Hans"):
+            assert value_text(None, "photo", "<512 bytes>") == "文件（512 字节）"

@@ -68,6 +68,7 @@ ACTIONS = {
     "logout": _l("Signed out"), "export": _l("Exported"),
 }
 _ID_SUFFIX = re.compile(r" \(#\d+\)$")
+_FILE_SIZE = re.compile(r"^<(\d+) bytes>$")
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?$")
 
 
@@ -195,6 +196,9 @@ def value_text(model: type | None, column: str, value: Any) -> str:
         time = _ISO_TIME.match(value)
         if time:
             return f"{time.group(1)} {time.group(2)}"
+        stored_file = _FILE_SIZE.match(value)
+        if stored_file:  # a photo, a scan, a signature: logged by its size (app/audit.py)
+            return _("a file of %(size)s bytes", size=f"{int(stored_file.group(1)):,}")
         return _ID_SUFFIX.sub("", value)
     return str(value)
 

@@ -39,7 +39,8 @@ ITEM_LABELS = {
     "registered_by": _l("Registered by"), "created_at": _l("Registered at"),
     "collector": _l("Collected by"), "collector_name": _l("Collected by"),
     "signed_on": _l("Signature"), "signed_on_label": _l("Signature"),
-    "signature_ref": _l("Signature of the collector"), "paper_sheet": _l("Signing list"),
+    "signature_ref": _l("Signature of the collector"),
+    "signature_png": _l("Signature of the collector"), "paper_sheet": _l("Signing list"),
     "collected_at": _l("Collected at"), "handed_over_by": _l("Handed over by"),
     "reminded_at": _l("Reminded at"), "returned_at": _l("Returned at"),
 }
