@@ -62,6 +62,10 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
     "survey.raw_retention_years": (
         Decimal("3"), _l("Raw survey questionnaires are kept this many years after the survey "
                          "closes"), "R-SV-10"),
+    "pass.free_per_member": (
+        Decimal("3"), _l("Resident passes: free passes per household member"), "R-FD-2"),
+    "pass.extra_fee": (Decimal("50"), _l("Resident passes: fee of each extra pass"),
+                       "R-FD-2"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),
