@@ -62,6 +62,7 @@ from app.demo.load import (
 )
 from app.demo.notices import demo_notices
 from app.demo.repairs import _demo_work_orders
+from app.demo.resident_passes import demo_resident_passes
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
 from app.demo.surveys import demo_surveys
@@ -99,6 +100,7 @@ def load_demo() -> list[str]:
         demo_surveys(load)
         demo_revisits(load)
         demo_notices(load)
+        demo_resident_passes(load)
         session.commit()
     except Exception:
         session.rollback()

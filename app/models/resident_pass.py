@@ -66,7 +66,7 @@ class HouseholdPass(DocumentMixin, TimestampMixin, Model):
     unit = relationship(Unit)
     # The rule's numbers as they stood when the document was opened (settings).
     free_per_member = Column(Integer, nullable=False, default=3)
-    fee_each = Column(Numeric(12, 2), nullable=False, default=Decimal("50"))
+    fee_each = Column(Numeric(12, 2), nullable=False, default=Decimal(50))
     receipt_number = Column(String(40), nullable=True)  # the latest receipt Finance issued
     prepared_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     prepared_by = relationship("User", foreign_keys=[prepared_by_id])
@@ -82,12 +82,12 @@ class HouseholdPass(DocumentMixin, TimestampMixin, Model):
                          order_by="PassCard.id", cascade="all, delete-orphan")
 
     @classmethod
-    def scope_clause(cls, scope: "Scope"):
+    def scope_clause(cls, scope: Scope):
         """The estate's office sees its households' passes."""
         return cls.estate_id.in_(scope.estate_ids)
 
     @property
-    def live_cards(self) -> list["PassCard"]:
+    def live_cards(self) -> list[PassCard]:
         return [card for card in self.cards if card.state != "void"]
 
     @property
@@ -146,7 +146,7 @@ class PassCard(TimestampMixin, Model):
     returned_at = Column(DateTime, nullable=True)
 
     @classmethod
-    def scope_clause(cls, scope: "Scope"):
+    def scope_clause(cls, scope: Scope):
         return cls.estate_id.in_(scope.estate_ids)
 
     @property

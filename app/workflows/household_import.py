@@ -14,8 +14,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _

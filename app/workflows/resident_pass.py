@@ -21,9 +21,10 @@ stamped; at move-out the passes are taken back.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -216,7 +217,7 @@ def _add_passes(doc: Any, ctx: Context) -> None:
 
 def _add_member(doc: Any, ctx: Context) -> None:
     """A member Sales missed joins the household; every pass of theirs is charged."""
-    member = Resident(unit_id=doc.unit_id, name=ctx.data["name"],
+    member = Resident(unit_id=doc.unit_id, name=ctx.data["member_name"],
                       relation=ctx.data["relation"], kinship=ctx.data.get("kinship"),
                       phone=clean_phone(ctx.data.get("phone")) or None, source="move_in",
                       move_in_date=ctx.now.date() if doc.state == "issued" else None)
@@ -242,6 +243,7 @@ def _moved_in(doc: Any, ctx: Context) -> None:
     _hand_over(doc, ctx)
     for member in members(doc, ctx.session):
         member.move_in_date = member.move_in_date or ctx.now.date()
+    doc.unit.occupied = True
 
 
 def _lost(doc: Any, ctx: Context) -> None:
@@ -266,6 +268,7 @@ def _moved_out(doc: Any, ctx: Context) -> None:
             card.state = "void"
     for member in members(doc, ctx.session):
         member.move_out_date = ctx.now.date()
+    doc.unit.occupied = False
 
 
 def _void(doc: Any, ctx: Context) -> None:
@@ -287,7 +290,7 @@ HOUSEHOLD_PASS = Workflow(
                                          attr=None)),
                    guards=(_reasonable_count,), effects=(_add_passes,), icon="fa-plus"),
         Transition("add_member", _l("Add a household member"), OPEN, None, DESK,
-                   fields=(Field("name", _l("Member name"), attr=None),
+                   fields=(Field("member_name", _l("Member name"), attr=None),
                            Field("relation", _l("Relation"), "choice", choices=RELATIONS,
                                  attr=None),
                            Field("kinship", _l("Relation in the family"), required=False,
