@@ -61,6 +61,10 @@ class Resident(TimestampMixin, Model):
         return choice_label(RELATIONS, self.relation)
 
     @property
+    def source_label(self) -> str:
+        return choice_label(SOURCES, self.source)
+
+    @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
