@@ -42,6 +42,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.demo.communication import demo_communication
 from app.demo.company import (
     COMPANY_HOTLINE,
     COMPANY_NAME,
@@ -53,6 +54,7 @@ from app.demo.company import (
     USERS,
     UserSpec,
 )
+from app.demo.front_gate import demo_front_gate
 from app.demo.load import (
     Load,
     _organisation,
@@ -60,10 +62,9 @@ from app.demo.load import (
     _staff,
     _units_and_residents,
 )
-from app.demo.communication import demo_communication
-from app.demo.front_gate import demo_front_gate
 from app.demo.notices import demo_notices
 from app.demo.repairs import _demo_work_orders
+from app.demo.resident_passes import demo_resident_passes
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
 from app.demo.surveys import demo_surveys
@@ -103,6 +104,7 @@ def load_demo() -> list[str]:
         demo_notices(load)
         demo_communication(load)
         demo_front_gate(load)
+        demo_resident_passes(load)
         session.commit()
     except Exception:
         session.rollback()

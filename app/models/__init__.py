@@ -23,6 +23,7 @@ from app.models.mail import MailBatch, MailItem
 from app.models.notice import Notice
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
 from app.models.resident import Resident
+from app.models.resident_pass import HouseholdPass, PassCard
 from app.models.revisit import RectificationNotice, Revisit
 from app.models.service_record import ServiceRecord
 from app.models.settings import Setting
@@ -43,7 +44,9 @@ from app.models.workflow import (
 __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "CalendarDay",
            "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
            "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
-           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "MailBatch", "MailItem", "Notice", "Notification", "Office",
+           "Escalation", "Estate", "FormCounter", "HouseholdPass", "Job", "JobPart",
+           "LoginFailure", "MailBatch", "MailItem", "Notice", "Notification", "Office",
+           "PassCard",
            "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
            "SurveyEstate", "SurveyForm", "Unit", "Visitor", "WorkOrder", "WorkOrderPhoto",

@@ -15,6 +15,11 @@ from app.security.privacy import mask_phone
 if TYPE_CHECKING:
     from app.security.scope import Scope
 
+SOURCES = {
+    "sales": _l("From Sales before move-in"),
+    "move_in": _l("Added at move-in"),
+}
+
 RELATIONS = {
     "owner": _l("Owner"),
     "tenant": _l("Tenant"),
@@ -27,7 +32,8 @@ class Resident(TimestampMixin, Model):
     """A person living in or trading from a unit. Personal data: see R-RES-2."""
 
     __tablename__ = "resident"
-    masked_columns = {"phone": "phone"}  # R-RES-2, see app.security.privacy
+    # R-RES-2, see app.security.privacy; ID numbers are masked like phones.
+    masked_columns = {"phone": "phone", "id_number": "phone"}
 
     id = Column(Integer, primary_key=True)
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False, index=True)
@@ -39,6 +45,11 @@ class Resident(TimestampMixin, Model):
     move_in_date = Column(Date, nullable=True)
     move_out_date = Column(Date, nullable=True)
     notes = Column(String(500), nullable=True)
+    # R-FD-2: household members reported by Sales before move-in ("sales"), or found
+    # missing at move-in ("move_in"); empty for residents registered otherwise.
+    source = Column(String(20), nullable=True)
+    kinship = Column(String(20), nullable=True)  # as Sales wrote it: 配偶, 子女…
+    id_number = Column(String(40), nullable=True)
 
     @classmethod
     def scope_clause(cls, scope: "Scope"):
@@ -48,6 +59,10 @@ class Resident(TimestampMixin, Model):
     @property
     def relation_label(self) -> str:
         return choice_label(RELATIONS, self.relation)
+
+    @property
+    def source_label(self) -> str:
+        return choice_label(SOURCES, self.source)
 
     @property
     def phone_masked(self) -> str:

@@ -64,6 +64,10 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
                          "closes"), "R-SV-10"),
     "mail.remind_after_days": (
         Decimal("3"), _l("Mail not collected after this many days is reminded"), "R-FD-5"),
+    "pass.free_per_member": (
+        Decimal("3"), _l("Resident passes: free passes per household member"), "R-FD-2"),
+    "pass.extra_fee": (Decimal("50"), _l("Resident passes: fee of each extra pass"),
+                       "R-FD-2"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),

@@ -44,6 +44,7 @@ TITLES = {
     "compensation_evidence": _l("Compensation evidence"),
     "workflow_history": _l("Workflow step"),
     "communication_suggestion": _l("Suggestion"),
+    "pass_card": _l("Resident pass"),
 }
 # Columns of records with no page of their own, named in the log as people say them.
 COLUMNS = {
@@ -60,6 +61,14 @@ COLUMNS = {
         "warn_at": _l("Warning due"), "next_check_at": _l("Next check"),
         "warned_at": _l("Warned at"), "breached_at": _l("Overdue since"),
         "level": _l("Escalation level"), "closed_at": _l("Closed at"),
+    },
+    "pass_card": {
+        "household_pass": _l("Resident passes"), "number": _l("Pass number"),
+        "resident": _l("Household member"), "charged": _l("Charged"), "fee": _l("Fee"),
+        "receipt_number": _l("Receipt number"), "state": _l("State"),
+        "replaces": _l("Replaces"), "made_at": _l("Made at"),
+        "issued_at": _l("Handed over at"), "lost_at": _l("Lost at"),
+        "returned_at": _l("Returned at"),
     },
 }
 ACTIONS = {

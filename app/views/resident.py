@@ -28,8 +28,8 @@ class ResidentView(ScopedModelView):
     search_columns = ["name", "unit", "phone", "relation", "company_name"]
     add_columns = edit_columns = ["unit", "name", "relation", "phone", "company_name",
                                   "move_in_date", "move_out_date", "notes"]
-    show_columns = ["name", "unit", "relation_label", "phone", "company_name",
-                    "move_in_date", "move_out_date", "notes"]
+    show_columns = ["name", "unit", "relation_label", "kinship", "phone", "id_number",
+                    "company_name", "move_in_date", "move_out_date", "source_label", "notes"]
     add_form_extra_fields = edit_form_extra_fields = {
         "relation": SelectField(_l("Relation"), choices=list(RELATIONS.items())),
     }
@@ -38,6 +38,8 @@ class ResidentView(ScopedModelView):
         "relation_label": _l("Relation"), "phone": _l("Phone"),
         "company_name": _l("Company (shop tenants)"), "move_in_date": _l("Move-in date"),
         "move_out_date": _l("Move-out date"), "notes": _l("Notes"),
+        "kinship": _l("Relation in the family"), "id_number": _l("ID number"),
+        "source": _l("Registered from"), "source_label": _l("Registered from"),
     }
     list_title = show_title = add_title = edit_title = _l("Residents")
 
