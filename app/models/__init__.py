@@ -23,6 +23,7 @@ from app.models.staff import StaffProfile
 from app.models.survey import Questionnaire, Survey, SurveyEstate, SurveyForm
 from app.models.survey_follow_up import CorrectiveAction, OpenLetter  # noqa: F401
 from app.models.work_order import WorkOrder, WorkOrderPhoto
+from app.models.work_permit import WorkPermit, WorkPermitWorker
 from app.models.workflow import (
                                  DeadlinePolicy,
                                  DeadlineTimer,
@@ -39,4 +40,4 @@ __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "Cale
            "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
            "SurveyEstate", "SurveyForm", "Unit", "WorkOrder", "WorkOrderPhoto",
-           "WorkflowHistory"]
+           "WorkPermit", "WorkPermitWorker", "WorkflowHistory"]
