@@ -27,6 +27,19 @@ START = datetime(2026, 9, 29, 10, 0)
 VALID = (max(date.today(), START.date()) + timedelta(days=60)).isoformat()
 
 
+def portrait(shade: int) -> bytes:
+    """A small passport-like photo: a silhouette on a plain background."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (90, 120), (shade, 200, 230))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((28, 18, 62, 56), fill=(60, 60, 70))
+    draw.ellipse((12, 60, 78, 140), fill=(60, 60, 70))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def request_permit(api, world, expect: int = 201, **extra):
     payload = {"estate": world.estate_a, "company": "深圳市安建装饰工程有限公司",
                "person_in_charge": "刘建国", "person_in_charge_phone": "13722223333",
@@ -48,8 +61,8 @@ def add_worker(api, pk: int, name: str, id_number: str, photo: bytes = PNG,
 def submitted(api_as, world, workers=(("王建军", ID_A), ("李小龙", ID_B))) -> int:
     head = api_as("head_a")
     pk = request_permit(head, world).json["id"]
-    for name, number in workers:
-        add_worker(head, pk, name, number)
+    for index, (name, number) in enumerate(workers):
+        add_worker(head, pk, name, number, photo=portrait(120 + 40 * index))
     take(head, pk, "submit")
     return pk
 

@@ -65,6 +65,7 @@ from app.demo.repairs import _demo_work_orders
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
 from app.demo.surveys import demo_surveys
+from app.demo.work_permits import demo_work_permits
 from app.models import (
     Building,
     CollectiveCase,
@@ -99,6 +100,7 @@ def load_demo() -> list[str]:
         demo_surveys(load)
         demo_revisits(load)
         demo_notices(load)
+        demo_work_permits(load)
         session.commit()
     except Exception:
         session.rollback()
