@@ -52,7 +52,7 @@ def request_permit(api, world, expect: int = 201, **extra):
 def add_worker(api, pk: int, name: str, id_number: str, photo: bytes = PNG,
                filename: str = "photo.png", expect: int = 201):
     response = api.post(f"{PERMITS}{pk}/workers", data={
-        "name": name, "id_number": id_number, "version": str(version_of(api, f"{PERMITS}{pk}")),
+        "worker_name": name, "id_number": id_number, "version": str(version_of(api, f"{PERMITS}{pk}")),
         "photo": (io.BytesIO(photo), filename)}, content_type="multipart/form-data")
     assert response.status_code == expect, response.get_data(as_text=True)
     return response
@@ -297,7 +297,7 @@ def test_a_photo_that_is_not_an_image_is_refused_with_a_translated_reason(world,
                          filename="photo.png", expect=400).json
     assert "photo" in refused["errors"]
     missing = head.post(f"{PERMITS}{pk}/workers", data={
-        "name": "王建军", "id_number": ID_A, "version": "1"},
+        "worker_name": "王建军", "id_number": ID_A, "version": "1"},
         content_type="multipart/form-data")
     assert missing.status_code == 400 and "photo" in missing.json["errors"]
     assert not seeded.get(WorkPermit, pk).workers
@@ -306,14 +306,14 @@ def test_a_photo_that_is_not_an_image_is_refused_with_a_translated_reason(world,
     page.get("/lang/zh_Hans")
     token = csrf_token(page, f"/workpermitview/show/{pk}")
     response = page.post(f"/workpermitview/worker/{pk}", data={
-        "csrf_token": token, "version": "1", "name": "王建军", "id_number": ID_A,
+        "csrf_token": token, "version": "1", "worker_name": "王建军", "id_number": ID_A,
         "photo": (io.BytesIO(b"%!PS-Adobe not an image"), "工作照.jpg")},
         content_type="multipart/form-data")
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "工作照.jpg" in body and "不是" in body
     ok = page.post(f"/workpermitview/worker/{pk}", data={
-        "csrf_token": token, "version": "1", "name": "王建军", "id_number": ID_A,
+        "csrf_token": token, "version": "1", "worker_name": "王建军", "id_number": ID_A,
         "photo": (io.BytesIO(PNG), "工作照.png")}, content_type="multipart/form-data")
     assert ok.status_code == 302
     seeded.expire_all()
@@ -328,3 +328,28 @@ def test_the_pages_in_chinese(world, api_as, as_user, seeded):
     assert seeded.get(WorkPermit, pk).number in listed and "工作证" in listed
     shown = page.get(f"/workpermitview/show/{pk}").get_data(as_text=True)
     assert "深圳市安建装饰工程有限公司" in shown and "20.00 元" in shown
+
+
+def test_the_demo_permits_at_both_estates(app, world, seeded):
+    """Each estate's people: one request handed out in time, one on its way, one late and
+    escalated; the Hong Kong one written in Traditional Chinese."""
+    from app.demo import load_demo
+    from app.models import Estate, Escalation
+
+    with app.app_context():
+        summary = "\n".join(load_demo())
+    assert "left out" not in summary
+    seeded.expire_all()
+    for code, person in (("SZ-CHHY", "王建军"), ("HK-HBHY", "陳志強")):
+        estate = seeded.scalar(select(Estate).where(Estate.code == code))
+        permits = seeded.scalars(select(WorkPermit).where(WorkPermit.estate_id == estate.id)
+                                 .order_by(WorkPermit.id)).all()
+        assert [p.state for p in permits] == ["handed_out", "awaiting_vetting",
+                                              "awaiting_stamp"]
+        assert person in [w.name for w in permits[0].workers]
+        assert all(w.photo_data[:4] == b"\x89PNG" for p in permits for w in p.workers)
+        met, running, late = (timer_of(seeded, p.id) for p in permits)
+        assert (met.status, running.status, late.status) == ("met", "armed", "armed")
+        assert permits[0].handed_out_at - permits[0].submitted_at <= timedelta(minutes=30)
+        assert late.level == 2 and seeded.scalar(select(Escalation.id).where(
+            Escalation.timer_id == late.id, Escalation.level == 2)) is not None

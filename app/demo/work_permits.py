@@ -89,7 +89,7 @@ def _requested(desk: Desk, estate: Estate, code: str, spec: tuple, at: datetime)
             photo_content_type="image/png", photo_size=len(photo), photo_data=photo,
             added_at=at))
         desk.step(permit, "add_worker", head, at - timedelta(minutes=5 - index),
-                  name=name, id_number=number)
+                  worker_name=name, id_number=number)
     desk.step(permit, "submit", head, at)
     return permit
 

@@ -100,7 +100,8 @@ def add_worker(permit: WorkPermit, values: Any, files: list[Any], *, actor: Acto
         permit.workers.append(worker)
         seen = str(version or "")
         engine.apply(permit, "add_worker",
-                     {"name": values.get("name"), "id_number": values.get("id_number")},
+                     {"worker_name": values.get("worker_name"),
+                      "id_number": values.get("id_number")},
                      actor=actor, session=session,
                      seen_version=int(seen) if seen.isdigit() else None)
     except WorkflowError:
@@ -296,7 +297,7 @@ class WorkPermitApi(WorkflowRestApi):
     @safe
     @permission_name("add_workers")
     def add_workers(self, pk: int) -> Response:
-        """Add a worker: multipart form with name, id_number, version and the photo.
+        """Add a worker: multipart form with worker_name, id_number, version and the photo.
         ---
         post:
           summary: Add one worker with the photo (the request's add_worker step)
@@ -313,7 +314,7 @@ class WorkPermitApi(WorkflowRestApi):
                 schema:
                   type: object
                   properties:
-                    name:
+                    worker_name:
                       type: string
                     id_number:
                       type: string

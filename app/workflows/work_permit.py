@@ -127,7 +127,7 @@ def _one_photo(permit: Any, ctx: Context) -> str | None:
 
 
 def _valid_worker(permit: Any, ctx: Context) -> str | None:
-    if len(str(ctx.data.get("name") or "").strip()) > 100:
+    if len(str(ctx.data.get("worker_name") or "").strip()) > 100:
         return _("At most %(n)d characters.", n=100)
     number = clean_id_number(ctx.data.get("id_number"))
     if not ID_NUMBER.match(number):
@@ -142,7 +142,7 @@ def _fill_worker(permit: Any, ctx: Context) -> None:
     """The new worker row gets the typed name and ID number (the view attached the
     photo); the history names the worker."""
     worker = _new_workers(permit)[0]
-    worker.name = str(ctx.data["name"]).strip()
+    worker.name = str(ctx.data["worker_name"]).strip()
     worker.id_number = clean_id_number(ctx.data["id_number"])
     worker.added_by_id = ctx.actor.user_id
     worker.added_at = ctx.now
@@ -154,7 +154,7 @@ def _worker_choices(permit: Any, session: Session) -> dict[str, str]:
 
 def _remove_worker(permit: Any, ctx: Context) -> None:
     worker = next(w for w in permit.workers if str(w.id) == str(ctx.data["worker"]))
-    ctx.data["worker_name"] = worker.name
+    ctx.data["removed"] = worker.name
     permit.workers.remove(worker)
 
 
@@ -201,7 +201,7 @@ WORK_PERMIT = Workflow(
     number_prefix="WP", final=FINAL, prepare=prepare_permit,
     transitions=(
         Transition("add_worker", _l("Add a worker"), ("draft",), None, REQUESTERS,
-                   fields=(Field("name", _l("Name"), attr=None),
+                   fields=(Field("worker_name", _l("Name"), attr=None),
                            Field("id_number", _l("ID number"), attr=None)),
                    guards=(_one_photo, _valid_worker), effects=(_fill_worker,),
                    icon="fa-user-plus"),
