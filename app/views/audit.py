@@ -42,6 +42,7 @@ TITLES = {
     "escalation": _l("Escalation"), "form_counter": _l("Form number counter"),
     "work_order_photo": _l("Work order photo"),
     "compensation_evidence": _l("Compensation evidence"),
+    "work_permit_worker": _l("Worker of a work permit request"),
     "workflow_history": _l("Workflow step"),
 }
 # Columns of records with no page of their own, named in the log as people say them.
@@ -52,6 +53,13 @@ COLUMNS = {
         "warn_at": _l("Warning due"), "next_check_at": _l("Next check"),
         "warned_at": _l("Warned at"), "breached_at": _l("Overdue since"),
         "level": _l("Escalation level"), "closed_at": _l("Closed at"),
+    },
+    "work_permit_worker": {
+        "permit": _l("Contractor work permit"), "name": _l("Name"),
+        "id_number": _l("ID number"), "card_number": _l("Permit number"),
+        "photo_filename": _l("Photo"), "photo_content_type": _l("Type of file"),
+        "photo_size": _l("File size"), "photo_data": _l("Photo"),
+        "added_by": _l("Added by"), "added_at": _l("Added at"),
     },
 }
 ACTIONS = {

@@ -70,7 +70,8 @@ ROLE_LABELS = {
     P.ROLE_DEPARTMENT_HEAD: _l("Department head"),
     P.ROLE_QUALITY_OFFICER: _l("Quality officer"),
     P.ROLE_DEPUTY_GM: _l("Deputy general manager"), P.ROLE_GM: _l("General manager"),
-    P.ROLE_ADMIN: _l("Administrator"),
+    P.ROLE_GATE_GUARD: _l("Gate guard"), P.ROLE_FINANCE_CLERK: _l("Finance clerk"),
+    P.ROLE_ADMIN_CLERK: _l("Administration clerk"), P.ROLE_ADMIN: _l("Administrator"),
 }
 
 # Who does what by default (admins grant more in Security → List Roles).
