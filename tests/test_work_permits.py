@@ -16,7 +16,14 @@ from app import clock
 from app.models import DeadlinePolicy, DeadlineTimer, Notification
 from app.models.work_permit import WorkPermit
 from app.workflows.deadlines import tick_in_session
-from tests.helpers import PNG, csrf_token, history_names, pdf_text, transition, version_of
+from tests.helpers import (
+    PNG,
+    csrf_token,
+    history_names,
+    pdf_text,
+    transition,
+    version_of,
+)
 
 PERMITS = "/api/v1/work_permit/"
 take = partial(transition, base=PERMITS)
@@ -334,7 +341,7 @@ def test_the_demo_permits_at_both_estates(app, world, seeded):
     """Each estate's people: one request handed out in time, one on its way, one late and
     escalated; the Hong Kong one written in Traditional Chinese."""
     from app.demo import load_demo
-    from app.models import Estate, Escalation
+    from app.models import Escalation, Estate
 
     with app.app_context():
         summary = "\n".join(load_demo())
