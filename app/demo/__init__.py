@@ -68,6 +68,7 @@ from app.demo.resident_passes import demo_resident_passes
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
 from app.demo.surveys import demo_surveys
+from app.demo.work_permits import demo_work_permits
 from app.models import (
     Building,
     CollectiveCase,
@@ -105,6 +106,7 @@ def load_demo() -> list[str]:
         demo_communication(load)
         demo_front_gate(load)
         demo_resident_passes(load)
+        demo_work_permits(load)
         session.commit()
     except Exception:
         session.rollback()

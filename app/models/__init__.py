@@ -32,6 +32,7 @@ from app.models.survey import Questionnaire, Survey, SurveyEstate, SurveyForm
 from app.models.survey_follow_up import CorrectiveAction, OpenLetter  # noqa: F401
 from app.models.visitor import Visitor
 from app.models.work_order import WorkOrder, WorkOrderPhoto
+from app.models.work_permit import WorkPermit, WorkPermitWorker
 from app.models.workflow import (
                                  DeadlinePolicy,
                                  DeadlineTimer,
@@ -50,4 +51,4 @@ __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "Cale
            "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
            "SurveyEstate", "SurveyForm", "Unit", "Visitor", "WorkOrder", "WorkOrderPhoto",
-           "WorkflowHistory"]
+           "WorkPermit", "WorkPermitWorker", "WorkflowHistory"]

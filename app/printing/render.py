@@ -252,6 +252,14 @@ def _full_phone(actor: Any) -> bool:
     return viewer_sees("phone", can=lambda perm: actor.can(*perm))
 
 
+def _private(actor: Any, kind: str, value: Any) -> str:
+    """A private value of `kind` (app.security.privacy) as the printing person may read
+    it: an ID number prints in full only for those allowed to see it."""
+    if _blank(value):
+        return ""
+    return str(reveal(kind, str(value), can=lambda perm: actor.can(*perm)))
+
+
 # --- rendering ---------------------------------------------------------------------------
 
 def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
@@ -291,6 +299,7 @@ def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
                    "text": helpers.text, "name": helpers.name, "when": helpers.when,
                    "amount": helpers.amount, "person": helpers.person,
                    "phone": helpers.phone, "unit": helpers.unit, "box": helpers.box,
+                   "private": partial(_private, actor),
                    "choice": label.choice, "verify_url": link, "qr": qr_data_uri(link),
                    "office": office, "company": company}
         if form.extra is not None:

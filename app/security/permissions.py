@@ -50,6 +50,7 @@ MAIL_BATCH = "MailBatch"  # mail brought by the gate to the centre, R-FD-5
 MAIL_ITEM = "MailItem"  # a piece of mail waiting for its addressee, R-FD-5
 RESIDENT_PASS = "HouseholdPass"  # resident passes, R-FD-2
 HOUSEHOLD_IMPORT: Perm = ("can_import", RESIDENT_PASS)  # household members from Sales
+WORK_PERMIT = "WorkPermit"  # contractor work permits, R-FD-3
 SURVEY = "Survey"
 QUESTIONNAIRE = "Questionnaire"
 ENTER_ANSWERS: Perm = ("can_enter_answers", SURVEY)  # keyboard entry of paper forms
@@ -74,6 +75,7 @@ SEARCH = "GlobalSearch"  # the navbar's search box, for every member of staff
 # Special permissions
 SEE_ALL_SCOPE: Perm = ("can_see_all", SCOPE)  # GM, deputy GM, admin (R-ORG-4)
 SEE_FULL_PHONE: Perm = ("can_see_full", "ResidentPhone")  # unmasked phones (R-RES-2)
+SEE_FULL_ID_NUMBER: Perm = ("can_see_full", "IdNumber")  # unmasked ID card numbers
 MOVE_OUT_RESIDENT: Perm = ("can_move_out", RESIDENT)
 
 # Method → action maps shared by every ModelView and ModelRestApi.
@@ -180,7 +182,8 @@ OWN_GRANTS: dict[str, set[Perm]] = {
     ROLE_TECHNICIAN: {SEE_FULL_PHONE},
     ROLE_REPAIR_LEAD: set(),
     ROLE_PROPERTY_OFFICER: {SEE_FULL_PHONE} | RESIDENT_CARE,
-    ROLE_FRONT_DESK_AGENT: {SEE_FULL_PHONE} | RESIDENT_CARE | can(EXPORT, RESIDENT),
+    ROLE_FRONT_DESK_AGENT: ({SEE_FULL_PHONE, SEE_FULL_ID_NUMBER} | RESIDENT_CARE
+                            | can(EXPORT, RESIDENT)),
     ROLE_CS_SUPERVISOR: can(DELETE, RESIDENT) | {DEPARTMENT_QUEUE},
     ROLE_CS_CENTRE_MANAGER: can(READ, STAFF_PROFILE, WORKFLOW_DIAGRAM),
     ROLE_DEPARTMENT_HEAD: can(READ, STAFF_PROFILE, WORKFLOW_DIAGRAM) | {DEPARTMENT_QUEUE},
@@ -189,7 +192,7 @@ OWN_GRANTS: dict[str, set[Perm]] = {
                            | can(EXPORT, ESTATE, BUILDING, UNIT)),
     ROLE_DEPUTY_GM: {SEE_ALL_SCOPE},
     ROLE_GM: set(),
-    ROLE_GATE_GUARD: set(),
+    ROLE_GATE_GUARD: {SEE_FULL_ID_NUMBER},  # Security checks the ID cards (R-FD-3)
     ROLE_FINANCE_CLERK: set(),
     ROLE_ADMIN_CLERK: set(),
 }

@@ -32,6 +32,17 @@ def mask_phone(phone: str | None) -> str:
     return digits[:head] + "*" * (len(digits) - head - 4) + digits[-4:]
 
 
+def mask_id_number(number: str | None) -> str:
+    """440***********1234: the first 3 and the last 4 characters, enough to match a card
+    in hand against the record, not enough to use the number."""
+    if not number:
+        return ""
+    text = str(number).strip()
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
 @dataclass(frozen=True)
 class MaskKind:
     """What reveals a kind of private value, and how it reads when masked."""
@@ -41,6 +52,8 @@ class MaskKind:
 
 KINDS: dict[str, MaskKind] = {
     "phone": MaskKind(P.SEE_FULL_PHONE, mask_phone),
+    # Identity card numbers (contractor work permits, R-FD-3): fewer roles than phones.
+    "id_number": MaskKind(P.SEE_FULL_ID_NUMBER, mask_id_number),
 }
 
 

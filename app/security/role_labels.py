@@ -94,6 +94,7 @@ def is_built_in(name: str) -> bool:
 RESOURCE_NAMES: dict[str, Any] = {
     P.SCOPE: _l("Estates and departments"),
     "ResidentPhone": _l("Residents' phone numbers"),
+    "IdNumber": _l("Identity card numbers"),
     P.QUEUE: _l("My work"),
     P.STAFF_PROFILE: _l("Staff"),
     "UserDBModelView": _l("Sign-in accounts"),
@@ -115,6 +116,7 @@ RESOURCE_NAMES: dict[str, Any] = {
 SENTENCES: dict[P.Perm, Any] = {
     P.SEE_ALL_SCOPE: _l("See every estate and department of the company"),
     P.SEE_FULL_PHONE: _l("See residents' and callers' full phone numbers"),
+    P.SEE_FULL_ID_NUMBER: _l("See full identity card numbers (contractors' staff)"),
     P.MOVE_OUT_RESIDENT: _l("Record that residents moved out"),
     P.ENTER_ANSWERS: _l("Type in returned questionnaires"),
     P.PURGE_QUESTIONNAIRES: _l("Purge raw questionnaires past their retention"),
@@ -178,7 +180,7 @@ AREA_TITLES: dict[str, Any] = {
 }
 _AREA_OF: dict[str, str] = {
     **{r: "organisation" for r in P.ORG_RESOURCES}, P.SCOPE: "organisation",
-    P.RESIDENT: "residents", "ResidentPhone": "residents",
+    P.RESIDENT: "residents", "ResidentPhone": "residents", "IdNumber": "residents",
     P.QUEUE: "queues", P.NOTIFICATION: "queues", P.JOB: "queues",
     **{r: "accounts" for r in ("UserDBModelView", "RoleModelView", "UserGroupModelView",
                                "PermissionModelView", "ViewMenuModelView",

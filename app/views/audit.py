@@ -42,6 +42,7 @@ TITLES = {
     "escalation": _l("Escalation"), "form_counter": _l("Form number counter"),
     "work_order_photo": _l("Work order photo"),
     "compensation_evidence": _l("Compensation evidence"),
+    "work_permit_worker": _l("Worker of a work permit request"),
     "workflow_history": _l("Workflow step"),
     "communication_suggestion": _l("Suggestion"),
     "pass_card": _l("Resident pass"),
@@ -69,6 +70,13 @@ COLUMNS = {
         "replaces": _l("Replaces"), "made_at": _l("Made at"),
         "issued_at": _l("Handed over at"), "lost_at": _l("Lost at"),
         "returned_at": _l("Returned at"),
+    },
+    "work_permit_worker": {
+        "permit": _l("Contractor work permit"), "name": _l("Name"),
+        "id_number": _l("ID number"), "card_number": _l("Permit number"),
+        "photo_filename": _l("Photo"), "photo_content_type": _l("Type of file"),
+        "photo_size": _l("File size"), "photo_data": _l("Photo"),
+        "added_by": _l("Added by"), "added_at": _l("Added at"),
     },
 }
 ACTIONS = {
