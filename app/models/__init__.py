@@ -13,8 +13,10 @@ from app.models.compensation import (
 )
 from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
 from app.models.job import Job, JobPart
+from app.models.newspaper import NewspaperSubscription
 from app.models.notice import Notice
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
+from app.models.phone_installation import PhoneInstallation
 from app.models.resident import Resident
 from app.models.revisit import RectificationNotice, Revisit
 from app.models.service_record import ServiceRecord
@@ -35,8 +37,8 @@ from app.models.workflow import (
 __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "CalendarDay",
            "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
            "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
-           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "Notice", "Notification", "Office",
-           "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
+           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "NewspaperSubscription", "Notice", "Notification", "Office",
+           "PhoneInstallation", "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
            "SurveyEstate", "SurveyForm", "Unit", "WorkOrder", "WorkOrderPhoto",
            "WorkflowHistory"]
