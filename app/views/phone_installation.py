@@ -58,7 +58,7 @@ class PhoneInstallationView(WorkflowModelView):
     search_columns = ["number", "estate", "unit", "tenant", "path", "state", "paid_at"]
     order_columns = ["number", "paid_at", "line_ready_at"]
     base_order = ("created_at", "desc")
-    add_columns = ["estate", "unit", "department", "path", *EDITABLE]
+    add_columns = ["estate", "unit", "path", *EDITABLE]
     edit_columns = EDITABLE
     show_fieldsets = [
         (_l("Telephone installation"), {"fields": [
@@ -76,8 +76,6 @@ class PhoneInstallationView(WorkflowModelView):
         "path": SelectField(_l("How the line is applied for"), choices=list(PATHS.items())),
     }
     description_columns = {
-        "department": _l("The tenant's own department in the centre: it keeps a copy of the "
-                         "form, and its manager signs an application for the centre's line."),
         "path": _l("The fees follow from the path and the current settings."),
     }
     label_columns = LABELS
@@ -106,7 +104,7 @@ class PhoneInstallationApi(WorkflowRestApi):
         "application_signed_at", "application_signed_by.id", "filed_at", "receipt_number",
         "amount_paid", "paid_at", "received_by.id", "handed_over_at", "receipt_filed_at",
         "line_ready_at", "installed_at", "installed_by.id", "registered_by.id"]
-    add_columns = ["estate", "unit", "department", "path", *EDITABLE]
+    add_columns = ["estate", "unit", "path", *EDITABLE]
     edit_columns = EDITABLE
     order_columns = ["id", "number", "paid_at"]
 

@@ -36,9 +36,9 @@ from app.models.settings import setting
 from app.models.staff import StaffProfile, profile_departments
 from app.security import permissions as P
 from app.security.actor import Actor
+from app.security.scope import is_in_scope
 from app.workflows.engine import InvalidData
 from app.workflows.money import money_text
-from app.workflows.registration import check_place
 from app.workflows.registry import (
     N_,
     DocumentType,
@@ -60,7 +60,10 @@ STATES = {
 
 DESK = (P.ROLE_FRONT_DESK_AGENT,)
 MANAGERS = (P.ROLE_DEPARTMENT_HEAD,)
-ELECTRICIANS = (P.ROLE_TECHNICIAN,)  # repair leads and department heads include it
+ELECTRICIANS = (P.ROLE_TECHNICIAN,)
+# The tenants' own department (所属部门): a centre's marketing department lets and looks
+# after the shops; it keeps a copy of the form and its manager signs path B.
+TENANTS_DEPARTMENT = "marketing"  # repair leads and department heads include it
 LINE_POLICY, INSTALL_POLICY = "phone.bureau_line", "phone.installation"
 BUREAU_FEE, MATERIALS_FEE, CENTRE_FEE = (
     "phone.bureau_initial_fee", "phone.materials_labour_fee", "phone.centre_initial_fee")
@@ -79,20 +82,32 @@ def fees(session: Session, path: str) -> dict[str, Decimal | None]:
 
 def prepare_installation(doc: PhoneInstallation, actor: Actor, session: Session,
                          now: datetime) -> None:
-    """A shop of a shopping centre of the agent's, a department of its office, a path;
-    the fees of that path as the settings say today."""
-    errors = check_place(doc, actor)
-    if doc.estate is not None and doc.estate.kind != "shopping_centre":
+    """A shop of a shopping centre of the agent's and a path; the tenants' department of
+    the estate's office; the fees of that path as the settings say today."""
+    errors: dict[str, str] = {}
+    if doc.estate is None and doc.unit is not None:
+        doc.estate = doc.unit.estate
+    if doc.estate is None:
+        errors["estate"] = _("This field is required.")
+    elif not actor.is_system and not is_in_scope(doc.estate, actor.scope):
+        errors["estate"] = _("This estate is outside your departments and estates.")
+    elif doc.unit is not None and doc.unit.estate is not doc.estate:
+        errors["unit"] = _("This unit is not in the chosen estate.")
+    elif doc.estate.kind != "shopping_centre":
         errors["estate"] = _("Telephone installation is arranged for the tenants of a "
                              "shopping centre only.")
     if doc.unit is None:
         errors["unit"] = _("Choose the tenant's shop.")
     if doc.path not in PATHS:
         errors["path"] = _("Choose how the line is applied for.")
-    if doc.department is None:
-        errors["department"] = _("Choose the tenant's department.")
-    elif doc.estate is not None and doc.department.office_id != doc.estate.office_id:
-        errors["department"] = _("This department is not in the estate's office.")
+    if doc.estate is not None and doc.department_id is None:
+        doc.department_id = session.scalar(
+            select(Department.id).where(Department.office_id == doc.estate.office_id,
+                                        Department.kind == TENANTS_DEPARTMENT)
+            .order_by(Department.id))
+        if doc.department_id is None:
+            errors["estate"] = _("The estate's office has no marketing department to look "
+                                 "after its tenants.")
     for name, message in (("tenant", _("Enter the tenant.")),
                           ("contact", _("Enter the tenant's contact person."))):
         if not (getattr(doc, name) or "").strip():
