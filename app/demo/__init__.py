@@ -61,6 +61,7 @@ from app.demo.load import (
     _units_and_residents,
 )
 from app.demo.notices import demo_notices
+from app.demo.subscriptions import demo_subscriptions
 from app.demo.repairs import _demo_work_orders
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
@@ -99,6 +100,7 @@ def load_demo() -> list[str]:
         demo_surveys(load)
         demo_revisits(load)
         demo_notices(load)
+        demo_subscriptions(load)
         session.commit()
     except Exception:
         session.rollback()
