@@ -31,7 +31,8 @@ def _residents(desk: Desk, estate: Estate, count: int, **where) -> list[Resident
     query = (select(Resident).join(Unit, Unit.id == Resident.unit_id)
              .join(Building, Building.id == Unit.building_id)
              .where(Building.estate_id == estate.id, Resident.move_out_date.is_(None))
-             .filter_by(**where).order_by(Resident.id).limit(count))
+             .where(*(getattr(Resident, k) == v for k, v in where.items()))
+             .order_by(Resident.id).limit(count))
     return list(desk.session.scalars(query))
 
 

@@ -38,7 +38,7 @@ from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import is_in_scope
 from app.workflows.engine import InvalidData
-from app.workflows.money import money_text
+from app.workflows.money import CENT, money_text
 from app.workflows.registry import (
     N_,
     DocumentType,
@@ -71,12 +71,15 @@ BUREAU_FEE, MATERIALS_FEE, CENTRE_FEE = (
 
 def fees(session: Session, path: str) -> dict[str, Decimal | None]:
     """What a tenant on `path` pays where, from today's settings (R-FD-6)."""
-    materials = setting(session, MATERIALS_FEE)
+    def amount(key: str) -> Decimal:
+        return setting(session, key).quantize(CENT)
+
+    materials = amount(MATERIALS_FEE)
     if path == "centre":
-        initial = setting(session, CENTRE_FEE)
+        initial = amount(CENTRE_FEE)
         return {"bureau_fee": None, "initial_fee": initial, "materials_fee": materials,
                 "fee_due": initial + materials}
-    return {"bureau_fee": setting(session, BUREAU_FEE), "initial_fee": None,
+    return {"bureau_fee": amount(BUREAU_FEE), "initial_fee": None,
             "materials_fee": materials, "fee_due": materials}
 
 
