@@ -53,12 +53,13 @@ DATA_PATTERNS = [
     # Test organisation (tests/world.py): its company, offices, estates, buildings,
     # departments, residents, the tester role, and every user's login and names.
     r"Test Property Co", r"Test Branch", r"\bOffice [AB]\b", r"\bEstate [AB]\b",
-    r"\bBlock [AB]1\b", r"\b(?:CS|Engineering|Marketing) [AB]\b",
+    r"\bBlock [AB]1\b",
+    r"\b(?:CS|Engineering|Marketing|Security|Finance|Administration) [AB]\b",
     r"\bResident [AB]\b", r"Scope matrix tester",
     r"\b(?:agent|head|tech2?|director|quality|supervisor|lead|officer|manager|marketing|"
-    r"matrix)_[ab]\b",
+    r"matrix|guard|cashier|clerk)_[ab]\b",
     r"\b(?:Agent|Head|Tech2?|Director|Quality|Supervisor|Lead|Officer|Manager|Marketing|"
-    r"Matrix)_[AB]\b",
+    r"Matrix|Guard|Cashier|Clerk)_[AB]\b",
     # Full names ("Agent_A Test", "Admin Test"), and a first or family name as a cell.
     r"\b(?:Gm|Deputy|Admin|Nobody) Test\b", r"(?<=_[AB]) Test\b",
     r"(?<=\t)(?:Gm|Deputy|Admin|Nobody|Test)(?=[\t\n]|$)",

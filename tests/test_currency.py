@@ -30,3 +30,17 @@ def test_amounts_read_in_the_estates_currency(app):
             assert money_text(Decimal("1300"), "CNY") == "1,300.00 元"
         with force_locale("zh_Hant"):
             assert money_text(Decimal("308"), "HKD") == "308.00 港元"
+
+
+def test_amounts_in_words_name_hong_kong_dollars():
+    from app.workflows.money import amount_in_words
+    assert amount_in_words("10000", "CNY") == "壹万元整"
+    assert amount_in_words("10000.01", "HKD") == "港币壹万元零壹分"
+    assert amount_in_words(None, "HKD") == ""
+
+
+def test_printed_amounts_carry_the_unit_of_the_estates_money():
+    from app.printing.render import _Helpers
+    assert _Helpers("zh_Hans", True, True, "CNY").amount("1300") == "1,300.00 元"
+    assert _Helpers("zh_Hant", True, True, "HKD").amount("308") == "308.00 港元"
+    assert _Helpers("zh_Hant", True, True, "HKD").amount(None) == ""

@@ -255,4 +255,4 @@ def test_the_registration_form_prints_the_fees_of_its_path(world, api_as, mall):
     mall.commit()
     text = flat("".join(pdf_text(agent.get(
         f"{API}{centre}/pdf?form=phone_installation&lang=zh_Hant&second=en").data)))
-    assert "1,300.00港元" in text and "1,300.00HongKongdollars" in text
+    assert "1,300.00港元" in text and "300.00港元" in text and "1,300.00元" not in text

@@ -60,11 +60,13 @@ from app.demo.load import (
     _staff,
     _units_and_residents,
 )
+from app.demo.communication import demo_communication
+from app.demo.front_gate import demo_front_gate
 from app.demo.notices import demo_notices
-from app.demo.subscriptions import demo_subscriptions
 from app.demo.repairs import _demo_work_orders
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
+from app.demo.subscriptions import demo_subscriptions
 from app.demo.surveys import demo_surveys
 from app.models import (
     Building,
@@ -101,6 +103,8 @@ def load_demo() -> list[str]:
         demo_revisits(load)
         demo_notices(load)
         demo_subscriptions(load)
+        demo_communication(load)
+        demo_front_gate(load)
         session.commit()
     except Exception:
         session.rollback()

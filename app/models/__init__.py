@@ -6,6 +6,12 @@ import flask_appbuilder.security.sqla.models  # noqa: F401
 from app.models.audit import AuditLog
 from app.models.auth import LoginFailure, RevokedCredential
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
+from app.models.communication import (  # noqa: F401
+    CommunicationReport,
+    CommunicationSummary,
+    ImprovementAction,
+    Suggestion,
+)
 from app.models.compensation import (
                                  ApprovalRule,
                                  CompensationClaim,
@@ -13,6 +19,7 @@ from app.models.compensation import (
 )
 from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
 from app.models.job import Job, JobPart
+from app.models.mail import MailBatch, MailItem
 from app.models.newspaper import NewspaperSubscription
 from app.models.notice import Notice
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
@@ -24,6 +31,7 @@ from app.models.settings import Setting
 from app.models.staff import StaffProfile
 from app.models.survey import Questionnaire, Survey, SurveyEstate, SurveyForm
 from app.models.survey_follow_up import CorrectiveAction, OpenLetter  # noqa: F401
+from app.models.visitor import Visitor
 from app.models.work_order import WorkOrder, WorkOrderPhoto
 from app.models.workflow import (
                                  DeadlinePolicy,
@@ -37,8 +45,10 @@ from app.models.workflow import (
 __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "CalendarDay",
            "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
            "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
-           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "NewspaperSubscription", "Notice", "Notification", "Office",
-           "PhoneInstallation", "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
+           "Escalation", "Estate", "FormCounter", "Job", "JobPart", "LoginFailure", "MailBatch",
+           "MailItem", "NewspaperSubscription", "Notice", "Notification", "Office",
+           "PhoneInstallation", "Questionnaire", "RectificationNotice", "RegisterSignOff",
+           "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
-           "SurveyEstate", "SurveyForm", "Unit", "WorkOrder", "WorkOrderPhoto",
+           "SurveyEstate", "SurveyForm", "Unit", "Visitor", "WorkOrder", "WorkOrderPhoto",
            "WorkflowHistory"]

@@ -72,6 +72,8 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
     "phone.centre_initial_fee": (
         Decimal("300"), _l("Telephone: initial fee of a line the centre applied for"),
         "R-FD-6"),
+    "mail.remind_after_days": (
+        Decimal("3"), _l("Mail not collected after this many days is reminded"), "R-FD-5"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),

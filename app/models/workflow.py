@@ -164,6 +164,8 @@ NOTICE_TEXT = {
     "breach": _l("%(doc)s: %(deadline)s was due at %(due)s and is overdue (level %(level)s)."),
     # R-SV-1: no survey covers the estate's year yet (doc_type "estate", level = the year).
     "survey_missing": _l("%(estate)s has no satisfaction survey covering %(year)s yet."),
+    # R-FD-5: a piece of mail still waits for its addressee (doc_type "mail_item").
+    "mail_uncollected": _l("%(doc)s: mail not collected yet; remind the addressee."),
 }
 
 

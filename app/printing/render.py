@@ -135,12 +135,19 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or isinstance(value, jinja2.Undefined)
 
 
+# The unit printed after an amount, in the sheet's Chinese script (the same characters in
+# both): yuan on the mainland, Hong Kong dollars in Hong Kong.
+CURRENCY_UNITS = {"CNY": "元", "HKD": "港元"}
+
+
 class _Helpers:
     """Value formatting for one sheet (one record in one script)."""
-    def __init__(self, script: str, convert: bool, full_phone: bool) -> None:
+    def __init__(self, script: str, convert: bool, full_phone: bool,
+                 currency: str = "CNY") -> None:
         self.script = script
         self.convert = convert
         self.full_phone = full_phone
+        self.currency = currency
 
     def text(self, value: Any) -> str:
         """Free text as typed, in the form's script (PRINT_CONVERT_SCRIPT)."""
@@ -163,11 +170,12 @@ class _Helpers:
             return value.isoformat()
         return ""
 
-    @staticmethod
-    def amount(value: Any) -> str:
+    def amount(self, value: Any) -> str:
+        """An amount with the unit of the estate's money, as it is written there: 元 on
+        the mainland, 港元 in Hong Kong."""
         if _blank(value):
             return ""
-        return f"{Decimal(value):,.2f}"
+        return f"{Decimal(value):,.2f} {CURRENCY_UNITS.get(self.currency, '元')}"
 
     def person(self, user: Any) -> str:
         if _blank(user):
@@ -274,7 +282,8 @@ def _build(form_key: str, docs: Iterable[Any], lang: str, second: str | None,
     for doc in docs:
         script = form_script(languages, doc.estate)
         needed.add(families[script])
-        helpers = _Helpers(script, convert, full_phone)
+        helpers = _Helpers(script, convert, full_phone,
+                           getattr(doc.estate, "currency", None) or "CNY")
         link = url(doc) if url is not None else verification_url(form, doc)
         office = getattr(doc.estate, "office", None)
         company = office.branch.company if office is not None and office.branch else None

@@ -43,9 +43,17 @@ TITLES = {
     "work_order_photo": _l("Work order photo"),
     "compensation_evidence": _l("Compensation evidence"),
     "workflow_history": _l("Workflow step"),
+    "communication_suggestion": _l("Suggestion"),
 }
 # Columns of records with no page of their own, named in the log as people say them.
 COLUMNS = {
+    "communication_suggestion": {
+        "summary": _l("Summary"), "report": _l("Communication report"),
+        "text": _l("Suggestion"), "decision": _l("Decision"),
+        "note": _l("Reason or instructions"), "department": _l("Department that acts"),
+        "due_date": _l("Due date"), "reconsider_on": _l("Look at it again on"),
+        "decided_at": _l("Decided at"), "decided_by": _l("Decided by"),
+    },
     "deadline_timer": {
         "policy": _l("Deadline"), "doc_type": _l("Document"), "status": _l("Status"),
         "handler_user": _l("Handler"), "started_at": _l("Started at"), "due_at": _l("Due"),

@@ -74,10 +74,10 @@ LABELS = {
     "claimant_name": _l("Claimant"), "claimant_phone": _l("Claimant's phone"),
     "loss_description": _l("Loss"), "proposal": _l("Proposal"),
     "liability": _l("Liability"), "liability_label": _l("Liability"),
-    "contractor_name": _l("Contractor"), "amount": _l("Amount (yuan)"),
-    "contractor_amount": _l("Contractor's part (yuan)"),
-    "company_amount": _l("Company's part (yuan)"),
-    "developer_amount": _l("Developer's part (yuan)"),
+    "contractor_name": _l("Contractor"), "amount": _l("Amount"),
+    "contractor_amount": _l("Contractor's part"),
+    "company_amount": _l("Company's part"),
+    "developer_amount": _l("Developer's part"),
     "acknowledged_by": _l("Acknowledged by"), "acknowledged_by_name": _l("Signed by"),
     "acknowledged_at": _l("Acknowledged at"), "raised_by": _l("Raised by"),
     "submitted_at": _l("Submitted at"), "reviewer_role": _l("Reviewed by (role)"),
@@ -86,7 +86,7 @@ LABELS = {
     "approved_at": _l("Approved at"), "rejected_by": _l("Rejected by"),
     "rejected_at": _l("Rejected at"), "rejection_reason": _l("Reason for the rejection"),
     "forwarded_to_developer_at": _l("Forwarded to the developer at"),
-    "developer_reply": _l("The developer's reply"), "paid_amount": _l("Amount paid (yuan)"),
+    "developer_reply": _l("The developer's reply"), "paid_amount": _l("Amount paid"),
     "payment_method": _l("Payment method"), "paid_at": _l("Paid at"),
     "payment_recorded_by": _l("Payment recorded by"),
     "quality_station_reference": _l("Quality station's confirmation"),
@@ -96,7 +96,7 @@ LABELS = {
     "service_done_by": _l("Customer Service's part done by"),
     "service_done_at": _l("Customer Service's part done at"), "closed_at": _l("Closed at"),
     "evidence": _l("Evidence"), "evidence_files": _l("Evidence"), "version": _l("Version"),
-    "max_amount": _l("Up to (yuan)"), "forward_to_developer": _l("Forward to the developer"),
+    "max_amount": _l("Up to"), "forward_to_developer": _l("Forward to the developer"),
     "rule": _l("Rule"),
 }
 
@@ -205,11 +205,11 @@ class CompensationClaimView(WorkflowModelView):
         "liability": SelectField(_l("Liability"), choices=list(LIABILITIES.items())),
         "claimant_name": StringField(_l("Claimant"), validators=[Optional()]),
         # InputRequired, not DataRequired: 0 gets the engine's reason, not "required".
-        "amount": DecimalField(_l("Amount (yuan)"), validators=[InputRequired()]),
-        "contractor_amount": DecimalField(_l("Contractor's part (yuan)"),
+        "amount": DecimalField(_l("Amount"), validators=[InputRequired()]),
+        "contractor_amount": DecimalField(_l("Contractor's part"),
                                           validators=[Optional()]),
-        "company_amount": DecimalField(_l("Company's part (yuan)"), validators=[Optional()]),
-        "developer_amount": DecimalField(_l("Developer's part (yuan)"),
+        "company_amount": DecimalField(_l("Company's part"), validators=[Optional()]),
+        "developer_amount": DecimalField(_l("Developer's part"),
                                          validators=[Optional()]),
         "evidence_files": MultipleFileField(_l("Evidence")),
     }
@@ -217,7 +217,7 @@ class CompensationClaimView(WorkflowModelView):
         "claimant_name": _l("Leave empty for the complainant."),
         "claimant_phone": _l("Leave empty for the complainant's phone."),
         "liability": _l("Split: fill in each liable part; the parts add up to the amount."),
-        "amount": _l("Exact yuan with at most two decimal places, such as 12000.50."),
+        "amount": _l("An exact amount in the estate's currency with at most two decimal places, such as 12000.50."),
         # R-CO-2
         "contractor_name": _l("Needed when the contractor is liable."),
         "evidence_files": _l("Photos (JPEG, PNG, WebP) or PDF scans."),
@@ -350,7 +350,8 @@ def _role_choices() -> list[tuple[str, str]]:
 
 
 class _MoneyLimit:
-    """An exact limit in yuan, greater than 0 (empty: no upper limit)."""
+    """An exact limit, greater than 0 (empty: no upper limit), compared with the amounts
+    of claims as entered in their estates' currency."""
 
     def __call__(self, form: Any, field: Any) -> None:
         raw = (field.raw_data or [""])[0] if field.raw_data else ""
@@ -398,7 +399,7 @@ class ApprovalRuleView(ScopedModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "liability": SelectField(_l("Liability"), choices=[
             (code, LIABILITIES[code]) for code in PART_LIABILITIES]),
-        "max_amount": DecimalField(_l("Up to (yuan)"), places=2,
+        "max_amount": DecimalField(_l("Up to"), places=2,
                                    validators=[Optional(), _MoneyLimit()]),
         "reviewer_role": SelectField(_l("Reviewed by (role)"), choices=_role_choices,
                                      validators=[Optional()]),

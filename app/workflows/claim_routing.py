@@ -18,6 +18,7 @@ from app.models.compensation import (
     CompensationClaim,
 )
 from app.security import permissions as P
+from app.workflows.money import money_text
 
 
 def _part(claim: CompensationClaim, liability: str) -> Decimal:
@@ -89,10 +90,10 @@ def route_for(claim: CompensationClaim, session: Session) -> Route:
         rule = rule_for(session, liability, amount)
         if rule is None or (not rule.forward_to_developer and not rule.approver_role):
             raise NoRule(_(
-                "No approval rule covers a %(liability)s part of %(amount)s yuan. An "
+                "No approval rule covers a %(liability)s part of %(amount)s. An "
                 "administrator adds one in Administration → Approval rules.",
                 liability=str(LIABILITIES.get(liability, liability)).lower(),
-                amount=f"{amount:,.2f}"))
+                amount=money_text(amount, getattr(claim.estate, "currency", None))))
         parts.append(PartRoute(liability, amount, rule.id, rule.reviewer_role or None,
                                rule.approver_role or None, bool(rule.forward_to_developer)))
     if any(p.forward_to_developer for p in parts):

@@ -36,7 +36,7 @@ from app.security.actor import Actor
 from app.security.scope import apply_scope, is_in_scope
 from app.workflows.claim_routing import NoRule, _part, route_for, seed_approval_rules
 from app.workflows.engine import InvalidData
-from app.workflows.money import MoneyError, amount_in_words, parse_money
+from app.workflows.money import MoneyError, amount_in_words, money_text, parse_money
 from app.workflows.registry import N_, DocumentType, Menu, Page, PrintForm, declare
 from app.workflows.table import Branch, Context, Field, Transition, Workflow
 
@@ -70,7 +70,8 @@ ROLE_LABELS = {
     P.ROLE_DEPARTMENT_HEAD: _l("Department head"),
     P.ROLE_QUALITY_OFFICER: _l("Quality officer"),
     P.ROLE_DEPUTY_GM: _l("Deputy general manager"), P.ROLE_GM: _l("General manager"),
-    P.ROLE_ADMIN: _l("Administrator"),
+    P.ROLE_GATE_GUARD: _l("Gate guard"), P.ROLE_FINANCE_CLERK: _l("Finance clerk"),
+    P.ROLE_ADMIN_CLERK: _l("Administration clerk"), P.ROLE_ADMIN: _l("Administrator"),
 }
 
 # Who does what by default (admins grant more in Security → List Roles).
@@ -122,7 +123,7 @@ def prepare_claim(doc: CompensationClaim, actor: Actor, session: Session,
                   now: datetime) -> None:
     """Check and complete a claim before it is saved: it hangs on a complaint in the
     person's scope and takes its estate and claimant from it; the amount is an exact,
-    positive yuan amount; the liable parts agree with the liability (R-CO-2..4); a
+    positive amount in the estate's currency; the liable parts agree with the liability (R-CO-2..4); a
     contractor-liable part names the contractor. Customer Service of the estate's office
     handles it (R-CO-1)."""
 
@@ -344,8 +345,8 @@ def _valid_payment(doc: CompensationClaim, ctx: Context) -> str | None:
     except MoneyError as error:
         return str(error)
     if paid != Decimal(str(doc.amount)):
-        return _("The amount paid must be the approved amount, %(amount)s yuan.",
-                 amount=f"{Decimal(str(doc.amount)):,.2f}")
+        return _("The amount paid must be the approved amount, %(amount)s.",
+                 amount=money_text(doc.amount, getattr(doc.estate, "currency", None)))
     when = ctx.data.get("paid_at")
     if when is not None and when > ctx.now + timedelta(minutes=5):
         return _("The payment cannot be dated in the future.")
@@ -453,7 +454,7 @@ COMPENSATION = Workflow(
                    comment_required=True, icon="fa-times"),
         Transition("record_payment", _l("Record the payment"), ("approved",), "paid",
                    CS_SUPERVISORS,
-                   fields=(Field("paid_amount", _l("Amount paid (yuan)"), "text", attr=None),
+                   fields=(Field("paid_amount", _l("Amount paid"), "text", attr=None),
                            Field("payment_method", _l("Payment method"), "choice",
                                  choices=PAYMENT_METHODS),
                            Field("paid_at", _l("Paid at"), "datetime", required=False,
@@ -530,7 +531,8 @@ def waiting_for(session: Session, actor: Actor, *, estate_id: int | None = None,
 
 def print_values(claim: CompensationClaim) -> dict[str, Any]:
     """Extra values of the complaint handling form (投诉处理单)."""
-    return {"amount_in_words": amount_in_words(claim.amount), "ROLES": ROLE_LABELS,
+    return {"amount_in_words": amount_in_words(claim.amount,
+                                               getattr(claim.estate, "currency", None)), "ROLES": ROLE_LABELS,
             "CLAIM_PAYMENT_METHODS": PAYMENT_METHODS,
             "parts": [(liability, getattr(claim, attr))
                       for liability, attr in PART_ATTRS.items()]}

@@ -28,25 +28,25 @@ MONEY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
 
 
 class MoneyError(ValueError):
-    """A typed amount that is not an exact yuan amount; str() is the translated reason."""
+    """A typed amount that is not an exact amount of money; str() is the translated reason."""
 
 
 def parse_money(value: Any, *, positive: bool = True) -> Decimal:
-    """An exact amount in yuan with at most two decimal places (fen), as typed or posted.
+    """An exact amount with at most two decimal places (fen, cents), as typed or posted.
 
     Nothing is rounded: 1.234 is refused, not read as 1.23. Refuses NaN, infinities,
     booleans, thousands separators and words; `positive` also refuses 0."""
     if isinstance(value, bool) or value is None:
-        raise MoneyError(_("Enter an amount in yuan such as 1200.50."))
+        raise MoneyError(_("Enter an amount such as 1200.50."))
     text = str(value).strip()
     if not text:
         raise MoneyError(_("This field is required."))
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise MoneyError(_("Enter an amount in yuan such as 1200.50.")) from None
+        raise MoneyError(_("Enter an amount such as 1200.50.")) from None
     if not amount.is_finite():
-        raise MoneyError(_("Enter an amount in yuan such as 1200.50."))
+        raise MoneyError(_("Enter an amount such as 1200.50."))
     if abs(amount) > MONEY_MAX:
         raise MoneyError(_("The amount is too large."))
     if amount != amount.quantize(CENT):
@@ -91,11 +91,14 @@ def _section(value: int) -> str:
     return text
 
 
-def amount_in_words(value: Any) -> str:
+def amount_in_words(value: Any, currency: str | None = "CNY") -> str:
     """An amount in Chinese capital numerals as finance writes it on paper forms
-    (大写金额): 20000.01 → 贰万元零壹分, 10000 → 壹万元整."""
+    (大写金额): 20000.01 → 贰万元零壹分, 10000 → 壹万元整; Hong Kong dollars are named
+    (港币壹万元整)."""
     if value in (None, ""):
         return ""
+    if currency == "HKD":
+        return "港币" + amount_in_words(value)
     cents = int((Decimal(str(value)).quantize(CENT) * 100).to_integral_value())
     sign = "负" if cents < 0 else ""
     yuan, rest = divmod(abs(cents), 100)

@@ -105,7 +105,9 @@ def _candidates(session: Session, actor: Actor, kind: str, code: str, document: 
         open_states = [s for s in open_states if engine.can_act(workflow, s, actor)]
     if state:
         open_states = [s for s in open_states if s == state]
-    if not open_states or (category and not hasattr(model, "category")):
+    located = hasattr(model, "estate_id")  # reports and their summaries belong to offices
+    if not open_states or (category and not hasattr(model, "category")) or \
+            (estate_id and not located):
         return None
     timers = (select(DeadlineTimer.doc_id.label("doc_id"),
                      func.min(DeadlineTimer.due_at).label("due_at"),
@@ -129,7 +131,7 @@ def _candidates(session: Session, actor: Actor, kind: str, code: str, document: 
     elif not actor.scope.unrestricted and hasattr(model, "department_id"):
         # A type without a handling department is the whole scope's business.
         mine = model.department_id.in_(actor.scope.department_ids)
-        if actor.scope.managed_office_ids:
+        if actor.scope.managed_office_ids and located:
             mine = mine | model.estate_id.in_(_managed_estates(session, actor))
         query = query.where(mine)
     if due:

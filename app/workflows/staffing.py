@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from flask_babel import gettext as _
-
 from flask_appbuilder.security.sqla.models import Role, User, assoc_user_role
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 

@@ -1,7 +1,7 @@
 """newspaper subscriptions and tenants' telephone installations
 
 Revision ID: e4_newspapers_and_phones
-Revises: e0_estate_currency
+Revises: e3_visitors_and_mail
 
 R-FD-4: subscriptions priced, confirmed, approved, registered by unit and cancelled
 in writing. R-FD-6: telephone lines of shopping-centre tenants on the bureau's path
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4_newspapers_and_phones'
-down_revision = 'e0_estate_currency'
+down_revision = 'e3_visitors_and_mail'
 branch_labels = None
 depends_on = None
 
