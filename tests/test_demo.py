@@ -80,6 +80,7 @@ EXPECTED_ESTATES = {
     "technician_hk": {HK}, "guard": FIRST_OFFICE, "cashier": FIRST_OFFICE,
     "clerk": FIRST_OFFICE, "guard2": {MALL}, "cashier2": {MALL}, "clerk2": {MALL},
     "guard_hk": {HK}, "cashier_hk": {HK}, "clerk_hk": {HK},
+    "electrician2": {MALL}, "mkt_manager2": {MALL}, "cs_manager_hk": {HK},
 }
 # Characters written differently in Simplified Chinese: none may appear in the HK estate.
 SIMPLIFIED_ONLY = set("陈黄张刘郑罗杨冯谢叶邓许苏卢谭关温区吴伟华国杰丽宝凤乐颖诗强辉锦")

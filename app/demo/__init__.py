@@ -67,6 +67,7 @@ from app.demo.repairs import _demo_work_orders
 from app.demo.resident_passes import demo_resident_passes
 from app.demo.revisits import demo_revisits
 from app.demo.service import _demo_desk, _signed_days
+from app.demo.subscriptions import demo_subscriptions
 from app.demo.surveys import demo_surveys
 from app.demo.work_permits import demo_work_permits
 from app.models import (
@@ -103,6 +104,7 @@ def load_demo() -> list[str]:
         demo_surveys(load)
         demo_revisits(load)
         demo_notices(load)
+        demo_subscriptions(load)
         demo_communication(load)
         demo_front_gate(load)
         demo_resident_passes(load)

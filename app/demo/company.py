@@ -364,6 +364,13 @@ USERS = (
              ("SZ-HJH",)),
     UserSpec("clerk2", P.ROLE_ADMIN_CLERK, "谢", "伟东", "总务部文员",
              (("futian", "administration"),), ("SZ-HJH",)),
+    # The centre's electrician and the manager of its tenants' department (R-FD-6).
+    UserSpec("electrician2", P.ROLE_TECHNICIAN, "钟", "建华", "机电部电工",
+             (("futian", "engineering"),), ("SZ-HJH",)),
+    UserSpec("mkt_manager2", P.ROLE_DEPARTMENT_HEAD, "唐", "雅琳", "市场营销部经理",
+             (("futian", "marketing"),), ("SZ-HJH",)),
+    UserSpec("cs_manager_hk", P.ROLE_CS_CENTRE_MANAGER, "鍾", "慧儀", "客戶服務經理",
+             (("hk", "customer_service"),), ("HK-HBHY",)),
     UserSpec("agent_hk", P.ROLE_FRONT_DESK_AGENT, "陳", "嘉欣", "客服員",
              (("hk", "customer_service"),), ("HK-HBHY",)),
     UserSpec("eng_head_hk", P.ROLE_DEPARTMENT_HEAD, "梁", "志偉", "機電部經理",

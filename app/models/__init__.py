@@ -20,8 +20,10 @@ from app.models.compensation import (
 from app.models.complaint import CollectiveCase, Complaint, RegisterSignOff
 from app.models.job import Job, JobPart
 from app.models.mail import MailBatch, MailItem
+from app.models.newspaper import NewspaperSubscription
 from app.models.notice import Notice
 from app.models.org import Branch, Building, Company, Department, Estate, Office, Unit
+from app.models.phone_installation import PhoneInstallation
 from app.models.resident import Resident
 from app.models.resident_pass import HouseholdPass, PassCard
 from app.models.revisit import RectificationNotice, Revisit
@@ -46,9 +48,9 @@ __all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "Cale
            "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
            "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
            "Escalation", "Estate", "FormCounter", "HouseholdPass", "Job", "JobPart",
-           "LoginFailure", "MailBatch", "MailItem", "Notice", "Notification", "Office",
-           "PassCard",
-           "Questionnaire", "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
+           "LoginFailure", "MailBatch", "MailItem", "NewspaperSubscription", "Notice",
+           "Notification", "Office", "PassCard", "PhoneInstallation", "Questionnaire",
+           "RectificationNotice", "RegisterSignOff", "Resident", "Revisit",
            "RevokedCredential", "ServiceRecord", "Setting", "StaffProfile", "Survey",
            "SurveyEstate", "SurveyForm", "Unit", "Visitor", "WorkOrder", "WorkOrderPhoto",
            "WorkPermit", "WorkPermitWorker", "WorkflowHistory"]

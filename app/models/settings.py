@@ -62,6 +62,16 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
     "survey.raw_retention_years": (
         Decimal("3"), _l("Raw survey questionnaires are kept this many years after the survey "
                          "closes"), "R-SV-10"),
+    # Telephone installation for shopping-centre tenants (R-FD-6); amounts in the estate's
+    # currency. The centre's line costs its initial fee plus materials and labour.
+    "phone.bureau_initial_fee": (
+        Decimal("308"), _l("Telephone: initial fee the tenant pays at the telecom bureau"),
+        "R-FD-6"),
+    "phone.materials_labour_fee": (
+        Decimal("1000"), _l("Telephone: materials and labour paid to Finance"), "R-FD-6"),
+    "phone.centre_initial_fee": (
+        Decimal("300"), _l("Telephone: initial fee of a line the centre applied for"),
+        "R-FD-6"),
     "mail.remind_after_days": (
         Decimal("3"), _l("Mail not collected after this many days is reminded"), "R-FD-5"),
     "pass.free_per_member": (
