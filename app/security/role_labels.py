@@ -120,6 +120,7 @@ SENTENCES: dict[P.Perm, Any] = {
     P.MOVE_OUT_RESIDENT: _l("Record that residents moved out"),
     P.ENTER_ANSWERS: _l("Type in returned questionnaires"),
     P.PURGE_QUESTIONNAIRES: _l("Purge raw questionnaires past their retention"),
+    P.HOUSEHOLD_IMPORT: _l("Import household members from Sales"),
     P.APPROVAL_QUEUE: _l("Open the approval queue of compensation claims"),
     P.DEPARTMENT_QUEUE: _l("Open the department queue"),
     (P.READ, P.QUEUE): _l("Open My work"),

@@ -164,9 +164,10 @@ class WorkPermitView(WorkflowModelView):
     transition_summary_columns = ["company", "workers"]
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Adding a worker is the `add_worker` step: the engine checks its permission.
+        # Adding a worker is the `add_worker` step: the engine checks its permission. Set
+        # before FAB's __init__, which derives the view's permissions from this map.
         self.method_permission_name = {**self.method_permission_name, "worker": "read"}
+        super().__init__(**kwargs)
 
     def pre_update(self, item: WorkPermit) -> None:
         super().pre_update(item)
@@ -236,9 +237,10 @@ class WorkPermitApi(WorkflowRestApi):
     order_columns = ["id", "number", "submitted_at"]
 
     def __init__(self) -> None:
-        super().__init__()
+        # Before FAB's __init__, which derives the API's permissions from this map.
         self.method_permission_name = {**self.method_permission_name, "workers": "read",
                                        "add_workers": "read", "photo": "read"}
+        super().__init__()
 
     def _photo_url(self, worker: WorkPermitWorker) -> str:
         return url_for(f"{self.__class__.__name__}.photo", pk=worker.permit_id,

@@ -258,9 +258,7 @@ def permit_values(permit: WorkPermit) -> dict[str, Any]:
 
     cards = [{"worker": w, "photo": f"data:{w.photo_content_type};base64,"
               + base64.b64encode(w.photo_data).decode("ascii")} for w in permit.workers]
-    hkd = getattr(permit.estate, "currency", None) == "HKD"
-    return {"cards": cards,
-            "fee_message": N_("%(amount)s Hong Kong dollars") if hkd else N_("%(amount)s yuan")}
+    return {"cards": cards}
 
 
 WORK_PERMIT_DOCUMENT = declare(DocumentType(
