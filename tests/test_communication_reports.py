@@ -214,7 +214,16 @@ def test_quality_summarises_the_company_levels(world, api_as, seeded):
     seeded.expire_all()
     summary = seeded.get(CommunicationSummary, pk)
     assert [s.text for s in summary.suggestions] == ["建立部门负责人每月走访制度"]
+    suggestion = summary.suggestions[0].id
     assert api_as("director_a").get(f"{SUMMARIES}{pk}").status_code == 200
+    # Acted on in another office: Quality, who wrote the summary, still verifies it.
+    with clock.using(clock.FrozenClock(NOW + timedelta(days=1))):
+        decide(api_as("deputy"), pk, suggestion, "act_now",
+               department=str(world.eng_b), due_date="2026-12-31")
+        action = seeded.scalar(select(ImprovementAction.id))
+        action_step(api_as("lead_b"), action, "done", {"measure": "已建立走访制度"})
+        action_step(api_as("director_a"), action, "verify", expect=404, version=1)
+        action_step(quality, action, "verify")
 
 
 def test_the_summary_page_lists_reports_and_decisions(world, api_as, as_user, seeded):

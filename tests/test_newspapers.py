@@ -13,7 +13,7 @@ from functools import partial
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import update
 
-from app.models import Estate
+from app.models import Estate, Setting
 from app.models.base import local_now
 from app.models.newspaper import NewspaperSubscription
 from tests.helpers import history_names, pdf_text, put_versioned, transition
@@ -104,19 +104,30 @@ def test_a_subscription_runs_at_least_one_month(world, api_as, seeded):
     agent = api_as("agent_a")
     for months in (0, -2):
         refused = request(agent, world, expect=400, months=months).json
-        assert refused["errors"]["months"] == "A subscription runs at least one month."
+        assert refused["errors"]["months"] == "A subscription runs at least 1 month."
     assert request(agent, world, expect=400, title=" ").json["errors"]["title"]
     pk = request(agent, world, months=1, starts_on="2027-02-15").json["id"]
     assert seeded.get(NewspaperSubscription, pk).ends_on == date(2027, 3, 14)
     edited = put_versioned(agent, f"{API}{pk}", {"months": 0})
     assert edited.status_code == 400
-    assert edited.json["errors"]["months"] == "A subscription runs at least one month."
+    assert edited.json["errors"]["months"] == "A subscription runs at least 1 month."
     assert put_versioned(agent, f"{API}{pk}", {"months": 12}).status_code == 200
     seeded.expire_all()
     assert seeded.get(NewspaperSubscription, pk).ends_on == date(2028, 2, 14)
+    # A mistyped period is refused, never stored (nor a 500 for a date past year 9999).
+    for months in (61, 100000):
+        refused = put_versioned(agent, f"{API}{pk}", {"months": months})
+        assert refused.status_code == 400
+        assert refused.json["errors"]["months"] == "A subscription runs at most 60 months."
     take(agent, pk, "check_supplier", {"supplier": "南山邮局", "unit_price": "30"})
     # Priced and told to the resident: the period no longer changes.
     assert put_versioned(agent, f"{API}{pk}", {"months": 6}).status_code == 400
+    # The shortest period is the admin's setting.
+    seeded.execute(update(Setting).where(Setting.key == "newspaper.minimum_months")
+                   .values(value=3))
+    seeded.commit()
+    refused = request(agent, world, expect=400, months=2).json
+    assert refused["errors"]["months"] == "A subscription runs at least 3 months."
     typed = agent.post(API, json={"estate": world.estate_a, "unit": world.unit_a,
                                   "title": "x", "starts_on": "2027-01-01", "months": "abc"})
     assert typed.status_code == 422 and typed.json["message"]["months"]

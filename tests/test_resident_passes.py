@@ -138,6 +138,9 @@ def test_a_household_from_sales_to_move_out(world, api_as, as_user, seeded):
     take(agent, pk, "return_pass", {"card": str(passes.cards[1].id)})
     son = {"member_name": "陈小明", "relation": "family", "kinship": "子女", "passes": 2}
     take(agent, pk, "add_member", {**son, "phone": "12345"}, expect=400)
+    for too_long in ({"member_name": "陈" * 101}, {"kinship": "子" * 21}):
+        refused = take(agent, pk, "add_member", {**son, **too_long}, expect=400)
+        assert "At most" in refused.json["message"]  # said, not lost at saving
     take(agent, pk, "add_member", {**son, "phone": ""})
     passes = doc(seeded, pk)
     son = [c for c in passes.cards if c.resident.name == "陈小明"]
@@ -296,6 +299,18 @@ def test_too_many_rows_are_refused_whole(world, as_user, seeded, monkeypatch):
     assert residents_of(seeded, world.unit2_a) == []
 
 
+def test_id_numbers_of_household_members_are_masked_as_id_numbers(world, as_user, seeded):
+    """Those who see phones do not see ID numbers for that: a technician reads it masked,
+    the front desk in full (R-RES-2)."""
+    resident = seeded.get(Resident, world.resident_a)
+    resident.id_number = "440301199001011234"
+    seeded.commit()
+    url = f"/residentview/show/{world.resident_a}"
+    assert "440301199001011234" in as_user("agent_a").get(url).get_data(as_text=True)
+    page = as_user("tech_a").get(url)
+    assert page.status_code == 200 and "440301199001011234" not in page.get_data(as_text=True)
+
+
 def test_the_import_report_reads_in_chinese(world, as_user, seeded):
     page = as_user("agent_a")
     page.get("/lang/zh_Hans")
@@ -318,6 +333,10 @@ def test_only_the_estates_office_sees_and_acts(world, api_as, as_user, seeded):
                          "agent_b": 404, "cashier_b": 404, "director_b": 404}.items():
         assert api_as(user).get(f"{PASSES}{pk}").status_code == status, user
     take(api_as("agent_b"), pk, "ready", expect=404, version=1)
+    # Changed by its steps only: no edit page or PUT, not even for an admin.
+    assert as_user("admin").get(f"/householdpassview/edit/{pk}").status_code == 404
+    assert api_as("admin").put(f"{PASSES}{pk}", json={"state": "issued"}).status_code in (
+        404, 405)
     take(api_as("guard_a"), pk, "ready", expect=403)
     open_passes(api_as("agent_b"), world.unit_a, expect=400)  # a unit of another office
     assert as_user("tech_a").get(IMPORT).status_code == 403

@@ -243,7 +243,12 @@ class ImprovementAction(DocumentMixin, TimestampMixin, Model):
 
     @classmethod
     def scope_clause(cls, scope: "Scope"):
-        return cls.department_id.in_(scope.department_ids)
+        """The department that acts (its office's director included), and whoever wrote
+        the summary: Quality verifies the work its company summary led to."""
+        summarised = select(CommunicationSummary.id).where(
+            CommunicationSummary.author_id.in_(scope.me))
+        return or_(cls.department_id.in_(scope.department_ids),
+                   cls.summary_id.in_(summarised))
 
     @property
     def estate(self) -> Estate | None:

@@ -33,7 +33,9 @@ from app.models.resident import Resident
 if TYPE_CHECKING:
     from app.security.scope import Scope
 
-MINIMUM_MONTHS = 1  # R-FD-4: the shortest subscription a supplier takes
+# R-FD-4: the shortest subscription is the setting newspaper.minimum_months (one month);
+# the longest a safeguard against a mistyped period (five years).
+MAXIMUM_MONTHS = 60
 
 
 def period_end(starts_on: date | None, months: int | None) -> date | None:

@@ -32,8 +32,8 @@ class Resident(TimestampMixin, Model):
     """A person living in or trading from a unit. Personal data: see R-RES-2."""
 
     __tablename__ = "resident"
-    # R-RES-2, see app.security.privacy; ID numbers are masked like phones.
-    masked_columns = {"phone": "phone", "id_number": "phone"}
+    # R-RES-2, see app.security.privacy: ID numbers as ID numbers, wherever they appear.
+    masked_columns = {"phone": "phone", "id_number": "id_number"}
 
     id = Column(Integer, primary_key=True)
     unit_id = Column(Integer, ForeignKey("org_unit.id"), nullable=False, index=True)

@@ -78,6 +78,8 @@ DEFAULTS: dict[str, tuple[Decimal, object, str]] = {
         Decimal("3"), _l("Resident passes: free passes per household member"), "R-FD-2"),
     "pass.extra_fee": (Decimal("50"), _l("Resident passes: fee of each extra pass"),
                        "R-FD-2"),
+    "newspaper.minimum_months": (
+        Decimal("1"), _l("Newspaper subscriptions: shortest period (months)"), "R-FD-4"),
     # Input bounds (app.security.bounds): no rule, a safeguard every form follows.
     "input.text_max_length": (Decimal("4000"), _l("Longest text a field accepts (characters)"),
                               None),

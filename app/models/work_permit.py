@@ -24,7 +24,7 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import deferred, relationship
 
 from app.models.base import DocumentMixin, TimestampMixin
 from app.models.org import Department, Estate
@@ -124,7 +124,7 @@ class WorkPermitWorker(Model):
     photo_filename = Column(String(200), nullable=False)
     photo_content_type = Column(String(40), nullable=False)
     photo_size = Column(Integer, nullable=False)
-    photo_data = Column(LargeBinary, nullable=False)
+    photo_data = deferred(Column(LargeBinary, nullable=False))  # read when shown
     added_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True, index=True)
     added_at = Column(DateTime, nullable=False)
 

@@ -18,7 +18,7 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import literal, select, union, union_all
-from sqlalchemy.orm import Query, joinedload
+from sqlalchemy.orm import Query, joinedload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 from werkzeug.exceptions import BadRequest
 
@@ -257,6 +257,8 @@ def related_load(model: type, name: str, depth: int = 3) -> Any:
     "翠湖花园 7栋 1203", so it brings its building and the building its estate (a model
     says so in `display_loads`)."""
     attribute = getattr(model, name)
+    if attribute.property.uselist:  # a collection: one more query for the whole page
+        return selectinload(attribute)
     option = joinedload(attribute)
     related = attribute.property.mapper.class_
     for nested in getattr(related, "display_loads", ()) if depth > 1 else ():

@@ -76,6 +76,9 @@ class ScopedModelView(ModelView):
     method_permission_name = P.VIEW_METHOD_PERMISSIONS
     page_size = 25
     export_columns: list[str] | None = None
+    # Relations the list's own properties read (a visitor's "whom": the unit or the
+    # department), loaded with the page's rows like the list's related columns.
+    list_also_loads: tuple[str, ...] = ()
     # FAB's list page plus the export buttons (shown only with the export permission).
     list_template = "lists/list.html"
 
@@ -102,7 +105,9 @@ class ScopedModelView(ModelView):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.datamodel.list_loads = tuple(
-            c for c in self.list_columns or [] if self.datamodel.is_relation_many_to_one(c))
+            c for c in self.list_columns or []
+            if self.datamodel.is_relation_many_to_one(c)
+            or self.datamodel.is_relation_one_to_many(c)) + tuple(self.list_also_loads)
         # Values shown as people read them: nothing for an empty value (not "None"),
         # times to the minute, yes / no in the reader's language.
         columns = set(self.list_columns or []) | set(self.show_columns or [])

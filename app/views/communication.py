@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 
@@ -18,6 +19,7 @@ from app.models.communication import (
     ImprovementAction,
 )
 from app.security import permissions as P
+from app.security.scope import apply_scope
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.communication import REPORT, SUMMARY, held_reports, reports_to_take
 from app.workflows.improvement_action import ACTION
@@ -66,7 +68,7 @@ class CommunicationReportView(WorkflowModelView):
     order_columns = ["number", "month"]
     base_order = ("month", "desc")
     add_columns = ["month", "customers_contacted", "ways", "opinions", "suggestions_text"]
-    edit_columns = add_columns
+    edit_columns = add_columns[1:]  # the month is checked once, at registration
     show_fieldsets = [
         (_l("Communication report"), {"fields": [
             "number", "state_label", "month", "author", "level_label", "office",
@@ -75,7 +77,6 @@ class CommunicationReportView(WorkflowModelView):
         (_l("Filed"), {"after": ("file",), "fields": ["filed_at", "summary"]}),
     ]
     add_form_extra_fields = {"month": month_field()}
-    edit_form_extra_fields = add_form_extra_fields
     description_columns = {
         "ways": _l("Visits, forums, calls, talks at the service centre…"),
         "suggestions_text": _l("Each line is decided on by leadership on its own."),
@@ -101,7 +102,7 @@ class CommunicationReportApi(WorkflowRestApi):
                     "summary_id"]
     show_columns = list_columns + ["ways", "opinions", "suggestions_text"]
     add_columns = ["month", "customers_contacted", "ways", "opinions", "suggestions_text"]
-    edit_columns = add_columns
+    edit_columns = add_columns[1:]  # the month is checked once, at registration
     order_columns = ["id", "number", "month"]
 
     def pre_update(self, item: Any) -> None:
@@ -146,8 +147,13 @@ class CommunicationSummaryView(WorkflowModelView):
         _draft_only(item)
 
     def show_extra(self, item: CommunicationSummary, session: Any) -> dict[str, Any]:
-        held = held_reports(item, session)
-        waiting = reports_to_take(item, session) if item.state == "draft" else []
+        # Only the reports the reader may read (a company summary spans every office).
+        visible = set(session.scalars(apply_scope(
+            select(CommunicationReport.id).where(CommunicationReport.month == item.month),
+            CommunicationReport)))
+        held = [r for r in held_reports(item, session) if r.id in visible]
+        waiting = [r for r in reports_to_take(item, session) if r.id in visible] \
+            if item.state == "draft" else []
         return {"summary_reports": held, "waiting_reports": waiting,
                 "suggestions": item.suggestions}
 

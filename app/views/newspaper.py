@@ -8,6 +8,7 @@ from typing import Any
 from flask_appbuilder.models.sqla.filters import FilterGreater
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import object_session
 from werkzeug.exceptions import BadRequest
 
 from app.models.newspaper import NewspaperSubscription
@@ -52,7 +53,7 @@ def _check_edit(item: NewspaperSubscription) -> None:
     if item.state != "requested":
         raise BadRequest(description=_("Only a request not yet priced can be changed; "
                                        "withdraw it and register a new one."))
-    errors = period_errors(item)
+    errors = period_errors(item, object_session(item))
     if errors:
         raise PeriodRefused(errors)
     fix_period(item)

@@ -45,6 +45,8 @@ class HouseholdPassView(WorkflowModelView):
     workflow = HOUSEHOLD_PASS
     class_permission_name = P.RESIDENT_PASS
     show_template = "resident_pass/show.html"
+    exclude_route_methods = {"edit", "delete"}  # changed through its steps only
+    list_also_loads = ("cards",)  # the free and charged counts of each row
     list_columns = ["number", "estate", "unit", "free_count", "charged_count", "issued_at",
                     "state_label"]
     search_columns = ["number", "estate", "unit", "state", "receipt_number", "issued_at"]
@@ -77,6 +79,7 @@ class HouseholdPassApi(WorkflowRestApi):
     datamodel = documents(HouseholdPass)
     workflow = HOUSEHOLD_PASS
     class_permission_name = P.RESIDENT_PASS
+    exclude_route_methods = {"put", "delete"}  # changed through its steps only
     list_columns = ["id", "number", "state", "version", "estate.id", "estate.name", "unit.id",
                     "unit.number", "free_per_member", "fee_each", "free_count",
                     "charged_count", "amount", "amount_text", "receipt_number", "issued_at"]

@@ -38,6 +38,7 @@ class VisitorView(WorkflowModelView):
     workflow = VISITOR
     class_permission_name = P.VISITOR
     add_template = "visitors/gate.html"
+    list_also_loads = ("unit", "department")  # what "whom" reads
     list_columns = ["number", "estate", "called_at", "visitor_name", "party_size", "whom",
                     "purpose_label", "state_label", "admitted_at", "left_at"]
     search_columns = ["estate", "called_at", "visitor_name", "unit", "state", "purpose",

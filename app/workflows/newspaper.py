@@ -25,9 +25,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
-from app.models.newspaper import MINIMUM_MONTHS, NewspaperSubscription, period_end
+from app.models.newspaper import MAXIMUM_MONTHS, NewspaperSubscription, period_end
+from app.models.settings import setting
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.workflows.engine import InvalidData
@@ -56,15 +58,20 @@ APPROVERS = (P.ROLE_CS_CENTRE_MANAGER,)
 BEFORE_ORDER = ("requested", "priced", "confirmed", "awaiting_approval", "approved")
 
 
-def period_errors(doc: Any) -> dict[str, str]:
-    """R-FD-4: a title, a start and at least one month."""
+def period_errors(doc: Any, session: Session) -> dict[str, str]:
+    """R-FD-4: a title, a start and at least the minimum months (a setting, one month by
+    default); at most MAXIMUM_MONTHS, a safeguard against a mistyped period."""
     errors: dict[str, str] = {}
     if not (doc.title or "").strip():
         errors["title"] = _("Enter the newspaper or magazine.")
     if doc.starts_on is None:
         errors["starts_on"] = _("This field is required.")
-    if doc.months is None or int(doc.months) < MINIMUM_MONTHS:
-        errors["months"] = _("A subscription runs at least one month.")
+    minimum = int(setting(session, "newspaper.minimum_months"))
+    if doc.months is None or int(doc.months) < minimum:
+        errors["months"] = ngettext("A subscription runs at least %(num)d month.",
+                                    "A subscription runs at least %(num)d months.", minimum)
+    elif int(doc.months) > MAXIMUM_MONTHS:
+        errors["months"] = _("A subscription runs at most %(n)d months.", n=MAXIMUM_MONTHS)
     return errors
 
 
@@ -78,7 +85,7 @@ def prepare_subscription(doc: NewspaperSubscription, actor: Actor, session: Sess
                          now: datetime) -> None:
     """The estate is the agent's, the unit is in it and the resident lives there; the
     period is at least a month (R-FD-4)."""
-    errors = {**check_place(doc, actor), **period_errors(doc)}
+    errors = {**check_place(doc, actor), **period_errors(doc, session)}
     if doc.unit is None:
         errors["unit"] = _("Choose the resident's unit.")
     if doc.resident is not None and not (doc.subscriber or "").strip():

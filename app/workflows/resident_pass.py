@@ -208,6 +208,16 @@ def _good_phone(doc: Any, ctx: Context) -> str | None:
     return phone_problem(ctx.data.get("phone"))
 
 
+def _fits_the_register(doc: Any, ctx: Context) -> str | None:
+    """A new member's name and relation fit the residents' register, as the import checks
+    them: refused with the reason, never cut off or lost at saving."""
+    for field, column in (("member_name", Resident.__table__.c.name),
+                          ("kinship", Resident.__table__.c.kinship)):
+        if len(ctx.data.get(field) or "") > column.type.length:
+            return _("At most %(n)d characters.", n=column.type.length)
+    return None
+
+
 # --- effects ---------------------------------------------------------------------------------
 
 def _add_passes(doc: Any, ctx: Context) -> None:
@@ -298,7 +308,8 @@ HOUSEHOLD_PASS = Workflow(
                            Field("phone", _l("Phone"), required=False, attr=None),
                            Field("passes", _l("Passes"), "int", minimum=Decimal(1),
                                  attr=None)),
-                   guards=(_good_phone, _reasonable_count), effects=(_add_member,),
+                   guards=(_fits_the_register, _good_phone, _reasonable_count),
+                   effects=(_add_member,),
                    icon="fa-user-plus"),
         Transition("ready", _l("Passes made, sign-off sheet printed"), ("draft",), "ready",
                    DESK, guards=(_has_passes,), set_now=("ready_at",), icon="fa-check"),
