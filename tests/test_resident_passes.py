@@ -357,3 +357,22 @@ def test_the_pages(world, api_as, as_user, seeded, user):
     assert doc(seeded, pk).number in listed and "业户证" in listed
     shown = page.get(f"/householdpassview/show/{pk}").get_data(as_text=True)
     assert "EST-A-" in shown and "免费" in shown and "Resident A" in shown
+
+
+def test_a_pass_is_found_by_its_number_in_the_estates_office(world, api_as, as_user, seeded):
+    """The gate checks a pass shown to it; the desk finds whose a found pass is. Office B
+    never sees office A's passes."""
+    agent = api_as("agent_a")
+    pk = open_passes(agent, world.unit_a).json["id"]
+    take(agent, pk, "add_passes", {"member": str(world.resident_a), "count": 2})
+    number, card = doc(seeded, pk).cards[0].number, doc(seeded, pk).cards[0].id
+    for user in ("guard_a", "agent_a"):
+        page = as_user(user).get(f"/passcardview/list/?_flt_0_number={number}")
+        assert page.status_code == 200, user
+        assert f"/passcardview/show/{card}" in page.get_data(as_text=True), user
+    other = as_user("guard_b").get(f"/passcardview/list/?_flt_0_number={number}")
+    assert other.status_code == 200
+    assert f"/passcardview/show/{card}" not in other.get_data(as_text=True)
+    assert as_user("guard_b").get(f"/passcardview/show/{card}").status_code == 404
+    assert as_user("tech_a").get("/passcardview/list/").status_code in (302, 403)
+    assert as_user("agent_a").get(f"/passcardview/edit/{card}").status_code in (302, 403, 404)

@@ -115,6 +115,21 @@ def test_scope_the_estates_office_only(world, api_as, seeded):
     take(api_as("guard_b"), pk, "cancel", comment="x", expect=404, version=1)
 
 
+def test_the_id_or_plate_is_read_in_full_by_the_gate_and_the_centre_only(world, api_as,
+                                                                         seeded):
+    pk = call(api_as("guard_a"), world, id_or_plate="440301199001011234").json["id"]
+    for user in ("guard_a", "agent_a"):
+        shown = api_as(user).get(f"{VISITORS}{pk}").json["result"]["id_or_plate"]
+        assert shown == "440301199001011234", user
+    for user in ("quality_a",):
+        api = api_as(user)
+        assert api.get(f"{VISITORS}{pk}").json["result"]["id_or_plate"] == "440***********1234"
+        history = api.get(f"{VISITORS}{pk}/history").get_data(as_text=True)
+        assert "440301199001011234" not in history, user
+        log = api.get(f"{VISITORS}{pk}/pdf?form=visitor_log&lang=zh_Hans&second=en")
+        assert "440301199001011234" not in "".join("".join(pdf_text(log.data)).split())
+
+
 def test_the_visitor_log_of_a_day_lists_exports_and_prints(world, api_as, as_user, seeded):
     guard = api_as("guard_a")
     with clock.using(clock.FrozenClock(datetime(2026, 5, 7, 10, 15))):

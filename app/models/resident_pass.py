@@ -131,6 +131,7 @@ class PassCard(TimestampMixin, Model):
                                index=True)
     household_pass = relationship(HouseholdPass, back_populates="cards")
     estate_id = Column(Integer, ForeignKey("org_estate.id"), nullable=False, index=True)
+    estate = relationship(Estate)
     number = Column(String(30), nullable=False)
     resident_id = Column(Integer, ForeignKey("resident.id"), nullable=False, index=True)
     resident = relationship(Resident)

@@ -38,6 +38,9 @@ class Visitor(DocumentMixin, TimestampMixin, Model):
     __table_args__ = (Index("ix_visitor_called", "called_at", "id"),
                       Index("ix_visitor_estate_called", "estate_id", "called_at"))
     __workflow__ = "visitor"
+    # An ID card or a car plate, read in full by the gate and the service centre only
+    # (app.security.privacy), on every surface.
+    masked_columns = {"id_or_plate": "id_number"}
 
     id = Column(Integer, primary_key=True)
     number = Column(String(20), nullable=False, unique=True)

@@ -53,6 +53,7 @@ MAIL_BATCH = "MailBatch"  # mail brought by the gate to the centre, R-FD-5
 MAIL_ITEM = "MailItem"  # a piece of mail waiting for its addressee, R-FD-5
 RESIDENT_PASS = "HouseholdPass"  # resident passes, R-FD-2
 HOUSEHOLD_IMPORT: Perm = ("can_import", RESIDENT_PASS)  # household members from Sales
+PASS_CARD = "PassCard"  # the passes themselves, looked up by number (R-FD-2)
 WORK_PERMIT = "WorkPermit"  # contractor work permits, R-FD-3
 SURVEY = "Survey"
 QUESTIONNAIRE = "Questionnaire"

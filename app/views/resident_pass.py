@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.models.org import Estate
-from app.models.resident_pass import HouseholdPass
+from app.models.resident_pass import HouseholdPass, PassCard
 from app.security import permissions as P
 from app.security.actor import Actor
 from app.security.scope import scope_clause_for
+from app.views.base import ScopedModelView, scoped
 from app.views.workflow import WorkflowModelView, WorkflowRestApi, documents
 from app.workflows.household_import import (
     MAX_ROWS,
@@ -87,6 +88,34 @@ class HouseholdPassApi(WorkflowRestApi):
                                    "prepared_by.id", "issued_by.id"]
     add_columns = ["unit"]
     order_columns = ["id", "number", "issued_at"]
+
+
+class PassCardView(ScopedModelView):
+    """Every resident pass by its number, newest first: whose it is, from which household's
+    passes, and whether it is held, lost or returned. Read only: passes change through
+    their household's steps."""
+
+    datamodel = scoped(PassCard)
+    class_permission_name = P.PASS_CARD
+    base_permissions = [P.READ]
+    base_order = ("id", "desc")
+    list_columns = ["number", "estate", "resident", "household_pass", "state_label",
+                    "charged", "issued_at"]
+    show_columns = ["number", "estate", "resident", "household_pass", "state_label",
+                    "charged", "fee_text", "receipt_number", "replaces", "made_at",
+                    "issued_at", "lost_at", "returned_at"]
+    search_columns = ["number", "estate", "state", "charged", "issued_at"]
+    order_columns = ["number", "issued_at"]
+    label_columns = {
+        "number": _l("Pass number"), "estate": _l("Estate"),
+        "resident": _l("Household member"), "household_pass": _l("Resident passes"),
+        "state": _l("State"), "state_label": _l("State"), "charged": _l("Charged"),
+        "fee_text": _l("Fee"), "receipt_number": _l("Receipt number"),
+        "replaces": _l("Replaces"), "made_at": _l("Made at"),
+        "issued_at": _l("Handed over at"), "lost_at": _l("Lost at"),
+        "returned_at": _l("Returned at"),
+    }
+    list_title = show_title = _l("Pass numbers")
 
 
 class HouseholdImportView(BaseView):

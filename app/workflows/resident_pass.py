@@ -379,5 +379,13 @@ HOUSEHOLD_PASS_DOCUMENT = declare(DocumentType(
              opens=P.HOUSEHOLD_IMPORT, href="/household-import/",
              grants={P.ROLE_FRONT_DESK_AGENT: (P.HOUSEHOLD_IMPORT,),
                      P.ROLE_PROPERTY_OFFICER: (P.HOUSEHOLD_IMPORT,)}),
+        # Every pass by its number: the gate checks a pass shown to it, the desk finds
+        # whose a found pass is.
+        Page("app.views.resident_pass:PassCardView",
+             front_desk_menu("Pass numbers", _l("Pass numbers"), "fa-id-card-o", 22),
+             opens=(P.READ, P.PASS_CARD),
+             grants={role: ((P.READ, P.PASS_CARD),) for role in (
+                 P.ROLE_FRONT_DESK_AGENT, P.ROLE_GATE_GUARD, P.ROLE_PROPERTY_OFFICER,
+                 P.ROLE_QUALITY_OFFICER)}),
     ),
 ))
