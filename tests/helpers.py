@@ -196,3 +196,14 @@ def seed_reference_data(session) -> None:
     seed_approval_rules(session)
     year = local_now().year
     seed_calendar(session, regions=("mainland",), years=sorted({2026, year, year + 1}))
+
+
+def pdf_of(api, url: str) -> bytes:
+    """A printed form over the REST API: the PDF itself, or — for a form the background
+    workers print (202) — the finished job's file, fetched where the answer says."""
+    response = api.get(url)
+    if response.status_code == 202:
+        response = api.get(response.json["download"])
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.data.startswith(b"%PDF-")
+    return response.data

@@ -26,6 +26,7 @@ from app.workflows.survey_scoring import percent
 from tests.helpers import (
     assert_every_character_has_a_glyph,
     embedded_families,
+    pdf_of,
     pdf_text,
 )
 from tests.test_surveys import API, plan, take
@@ -87,10 +88,7 @@ def walk(api_as, world, session, to: str) -> int:
 
 def fetch(api, pk: int, form: str, lang: str, second: str | None) -> bytes:
     query = f"form={form}&lang={lang}&second={second or ''}"
-    response = api.get(f"{API}{pk}/pdf?{query}")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.mimetype == "application/pdf"
-    return response.data
+    return pdf_of(api, f"{API}{pk}/pdf?{query}")
 
 
 def flat(text: str) -> str:
@@ -257,7 +255,11 @@ def test_before_the_sample_the_questionnaire_says_so(world, api_as, seeded):
 def test_questionnaires_are_printed_only_by_those_who_may(world, api_as, seeded):
     pk = walk(api_as, world, seeded, "sampled")
     url = f"{API}{pk}/pdf?form=survey_questionnaires&lang=zh_Hans&second=en"
-    assert api_as("director_a").get(url).status_code == 200  # P.PRINT granted
+    assert pdf_of(api_as("director_a"), url)  # P.PRINT granted: printed as a job
+    answer = api_as("director_a").get(url)
+    assert answer.status_code == 202 and answer.json["job"].startswith("/api/v1/job/")
+    assert api_as("supervisor_a").get(answer.json["job"]).status_code == 404  # not theirs
+    assert api_as("supervisor_a").get(answer.json["download"]).status_code == 404
     assert api_as("supervisor_b").get(url).status_code == 404  # another office
     assert api_as("tech_a").get(url).status_code == 403  # no survey permission
 
@@ -481,11 +483,23 @@ def test_report_before_the_collection_closes_prints_no_rates(world, api_as, seed
 def test_a_long_print_is_laid_out_on_several_processes_page_for_page(app, api_as, world,
                                                                        seeded, monkeypatch):
     """PRINT_PARALLEL_SHEETS sheets or more are laid out on PRINT_PROCESSES processes and
-    joined in order: the same pages, the same text, as in one process."""
+    joined in order: the same pages, the same text, as in one process. (A job's parts are
+    laid out this way by each worker; the renderer is called as a worker calls it.)"""
     import app.printing.parallel as parallel
+    from app.models.survey import Survey
+    from app.printing.render import render_pdf
+    from app.security.actor import Actor
 
     pk = walk(api_as, world, seeded, "collecting")
-    supervisor = api_as("supervisor_a")
+
+    def fetch(*_args) -> bytes:
+        seeded.expire_all()  # as a worker: outside any request, the system's scope
+        with app.app_context():
+            return render_pdf("survey_questionnaires", [seeded.get(Survey, pk)],
+                              lang="zh_Hans", second="en", actor=Actor.system(),
+                              url=lambda doc: f"http://localhost/survey/{doc.id}")
+
+    supervisor = None
     monkeypatch.setitem(app.config, "PRINT_PROCESSES", 1)
     serial = pdf_text(fetch(supervisor, pk, "survey_questionnaires", "zh_Hans", "en"))
     joined: list[int] = []
@@ -528,10 +542,8 @@ def test_the_questionnaires_of_one_estate_print_apart(app, api_as, as_user, worl
 
     def pages(estate: str | None) -> list[str]:
         query = "form=survey_questionnaires&lang=zh_Hans&second=en"
-        response = supervisor.get(f"{API}{pk}/pdf?{query}" + (f"&estate={estate}"
-                                                              if estate else ""))
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return pdf_text(response.data)
+        return pdf_text(pdf_of(supervisor, f"{API}{pk}/pdf?{query}"
+                               + (f"&estate={estate}" if estate else "")))
 
     assert len(pages(None)) == 3
     only_a = pages(str(world.estate_a))
@@ -570,9 +582,9 @@ def test_the_sample_list_prints_who_got_and_who_returned_a_questionnaire(world, 
         assert "13812345678" not in text and "5678" not in text  # no phone at all
         assert f"✓{online}" in text and text.count("✓") == 1
         assert_every_character_has_a_glyph(pdf)
-    only_a = flat("".join(pdf_text(supervisor.get(
-        f"{API}{pk}/pdf?form=survey_sample&lang=zh_Hans&second=en"
-        f"&estate={world.estate_a}").data)))
+    only_a = flat("".join(pdf_text(pdf_of(
+        supervisor, f"{API}{pk}/pdf?form=survey_sample&lang=zh_Hans&second=en"
+        f"&estate={world.estate_a}"))))
     assert all(code in only_a for code in codes)
     assert supervisor.get(f"{API}{pk}/pdf?form=survey_sample&lang=zh_Hans"
                           f"&estate={world.estate_b}").status_code == 400

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.models.survey import DEFAULT_ITEMS, Questionnaire, Survey
 from app.workflows.engine import InvalidData
 from app.workflows.survey import parse_items
-from tests.helpers import pdf_text
+from tests.helpers import pdf_of, pdf_text
 from tests.test_surveys import API, plan, questionnaire_id, take
 
 KEYS = [item["key"] for item in DEFAULT_ITEMS]
@@ -172,9 +172,8 @@ def test_an_edit_after_approval_leaves_the_running_survey_alone(world, api_as, a
     assert [i["key"] for i in survey.items] == KEYS and survey.questionnaire_version == 1
     take(supervisor, pk, "receive_forms")
     take(supervisor, pk, "distribute")
-    pdf = supervisor.get(f"{API}{pk}/pdf?form=survey_questionnaires&lang=zh_Hans&second=en")
-    assert pdf.status_code == 200
-    text = "".join(pdf_text(pdf.data)).replace("\n", "").replace(" ", "")
+    pdf = pdf_of(supervisor, f"{API}{pk}/pdf?form=survey_questionnaires&lang=zh_Hans&second=en")
+    text = "".join(pdf_text(pdf)).replace("\n", "").replace(" ", "")
     assert "供电" in text and "电梯运行" not in text
     shown = api_as("supervisor_a").get(f"{API}{pk}").json["result"]
     assert [i["key"] for i in shown["items"]] == KEYS

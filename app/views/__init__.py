@@ -10,7 +10,7 @@ from app.views.audit import AuditLogView
 from app.views.calendar import AdminAlertView, CalendarDayView, CalendarSettingsView
 from app.views.choices import ChoicesView
 from app.views.diagram import WorkflowDiagramView
-from app.views.job import JobView
+from app.views.job import JobApi, JobView
 from app.views.org import (
     BranchView,
     BuildingApi,
@@ -110,7 +110,7 @@ def register_views(appbuilder: AppBuilder) -> None:
             # Codes are unguessable; the limit keeps anyone from trying many anyway.
             limiter.limit(current_app.config.get("PUBLIC_RATE_LIMIT", "60 per minute"))(
                 view.blueprint)
-    apis = [EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi]
+    apis = [EstateApi, BuildingApi, UnitApi, DepartmentApi, ResidentApi, JobApi]
     apis += [resolve(d.api) for d in documents if d.api]
     for api_class in apis:
         # A view and its API share one resource; FAB would otherwise drop the view's extra

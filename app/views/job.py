@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, jsonify, url_for
+from flask_appbuilder.api import expose as api_expose
+from flask_appbuilder.api import protect, safe
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models.job import Job
 from app.security import permissions as P
-from app.views.base import ScopedModelView, scoped
+from app.views.base import ScopedModelRestApi, ScopedModelView, scoped
 
 
 class JobView(ScopedModelView):
@@ -85,3 +87,49 @@ def state_text(state: str) -> str:
     from app.models.job import JOB_STATES
 
     return str(JOB_STATES.get(state, state))
+
+
+class JobApi(ScopedModelRestApi):
+    """A background job over the REST API, for its requester only: its state and
+    progress, then its file. A form printed as a job (a survey's questionnaires) answers
+    202 with this job's address instead of the PDF."""
+
+    resource_name = "job"
+    datamodel = scoped(Job)
+    class_permission_name = P.JOB
+    method_permission_name = {**ScopedModelRestApi.method_permission_name,
+                              "download": "read"}
+    include_route_methods = {"get", "get_list", "download"}
+    list_columns = show_columns = ["id", "kind", "title", "state", "total", "done",
+                                   "error", "filename", "created_at", "finished_at"]
+    order_columns = ["id", "created_at"]
+    base_order = ("created_at", "desc")
+
+    @api_expose("/<int:pk>/download", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("download")
+    def download(self, pk: int) -> Response:
+        """The job's file, once it is done.
+        ---
+        get:
+          summary: Download the file a finished job made
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            description: The job's id.
+            schema:
+              type: integer
+              minimum: 1
+          responses:
+            200:
+              description: The file (a PDF or a spreadsheet)
+            404:
+              $ref: '#/components/responses/404'
+        """
+        job = self.datamodel.get(pk, self._base_filters)
+        if job is None or job.state != "done" or job.result is None:
+            return self.response_404()
+        return Response(job.result, mimetype=job.mimetype, headers={
+            "Content-Disposition": f"attachment; filename={job.filename}"})

@@ -39,7 +39,7 @@ from app.views import sections
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.workflows import engine
 from app.workflows.engine import WorkflowError
-from app.workflows.registry import workflow_of
+from app.workflows.registry import PrintOptionRefused, workflow_of
 from app.workflows.table import Field, Transition, Workflow
 
 
@@ -124,7 +124,7 @@ class WorkflowModelView(ScopedModelView):
 
     def __init__(self, **kwargs: Any) -> None:
         self.method_permission_name = {**self.method_permission_name,
-                                       "print_pdf": "print", "print_batch": "print", "print_job": "print",
+                                       "print_pdf": "print", "print_job": "print",
                                        "print_options": "print", "photo": "read",
                                        "transition": "read"}
         super().__init__(**kwargs)
@@ -332,6 +332,9 @@ class WorkflowModelView(ScopedModelView):
             return choice
         if get_form(choice["form"]).background:
             # A sheet per household: the workers print it while the person watches.
+            refused = option_refused(choice, item)
+            if refused is not None:
+                return refused
             job = start_print_job(self.datamodel.session, g.user, self.workflow.doc_type,
                                   [item.id], locale=str(get_locale() or "en"), **choice)
             return redirect(url_for("JobView.show", pk=job.id))
@@ -347,12 +350,6 @@ class WorkflowModelView(ScopedModelView):
             ids=",".join(str(i.id) for i in items),
             print_forms=forms_for(self.workflow.doc_type), print_languages=PRINT_LANGUAGES,
             view_name=self.__class__.__name__)
-
-    @expose("/print_batch", methods=["GET"])
-    @has_access
-    def print_batch(self):
-        """Selected rows in one PDF (printing changes nothing, so GET is right)."""
-        return pdf_response(self._items(request.args.get("ids", "")), self.workflow)
 
     @expose("/print_job", methods=["POST"])
     @has_access
@@ -389,6 +386,19 @@ def print_choice(workflow: Workflow, count: int, limit: int) -> dict[str, Any] |
     options = {name: request.values[name] for name in forms[form_key].options
                if request.values.get(name)}
     return {"form": form_key, "lang": lang, "second": second, "options": options}
+
+
+def option_refused(choice: dict[str, Any], doc: Any) -> Response | None:
+    """A background form's options checked against the record before its job starts: a
+    wrong choice is a translated 400 now, not a failed job later."""
+    form = get_form(choice["form"])
+    if form.check is None:
+        return None
+    try:
+        form.check(doc, **choice["options"])
+    except PrintOptionRefused as refusal:
+        return _bad_request(str(refusal))
+    return None
 
 
 def pdf_response(items: list[Any], workflow: Workflow) -> Response:
@@ -677,6 +687,10 @@ class WorkflowRestApi(ScopedModelRestApi):
                   schema:
                     type: string
                     format: binary
+            202:
+              description: A form with a sheet per household or more is printed by the
+                background workers; follow the job at `job`, fetch the file at `download`
+                once its state is done.
             400:
               $ref: '#/components/responses/400'
             401:
@@ -687,6 +701,19 @@ class WorkflowRestApi(ScopedModelRestApi):
         doc = self._doc(pk)
         if doc is None:
             return self.response_404()
+        choice = print_choice(self.workflow, 1, 1)
+        if isinstance(choice, Response):
+            return choice
+        if get_form(choice["form"]).background:
+            # Never in a web worker: the workers print it; the client follows the job.
+            refused = option_refused(choice, doc)
+            if refused is not None:
+                return refused
+            job = start_print_job(self.datamodel.session, g.user, self.workflow.doc_type,
+                                  [doc.id], locale=str(get_locale() or "en"), **choice)
+            return self.response(202, job=url_for("JobApi.get", pk=job.id),
+                                 download=url_for("JobApi.download", pk=job.id),
+                                 job_id=job.id)
         return pdf_response([doc], self.workflow)
 
 

@@ -116,6 +116,9 @@ class PrintForm:
     # A sheet per household or more (a survey's questionnaires): printed by the background
     # workers as a job even for one record, never in a web worker.
     background: bool = False
+    # Checks the options against the record before a background job is started (raises
+    # PrintOptionRefused), so that a wrong choice is refused at once, not by the job.
+    check: Callable[..., None] | None = field(default=None, compare=False)
     doc_type: str = ""  # filled by the registry: the model's __workflow__
     endpoint: str = ""  # filled by the registry: detail page for the QR code
 

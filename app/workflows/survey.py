@@ -60,6 +60,7 @@ from app.workflows.registry import (
     declare,
 )
 from app.workflows.survey_print import (
+    check_estate_option,
     questionnaire_values,
     sample_values,
     statistics_values,
@@ -719,11 +720,12 @@ DOCUMENT = declare(DocumentType(
     print_forms=(
         PrintForm("survey_questionnaires", N_("Customer satisfaction questionnaire"),
                   "print/survey_questionnaires.html", "R-SV-3, R-SV-4, R-SV-6",
-                  extra=questionnaire_values, options=("estate",), background=True),
+                  extra=questionnaire_values, options=("estate",), background=True,
+                  check=check_estate_option),
         # The sample list (R-SV-3): who gets a questionnaire, and who returned it.
         PrintForm("survey_sample", N_("Survey sample list"), "print/survey_sample.html",
                   "R-SV-3, R-SV-4", extra=sample_values, options=("estate",),
-                  background=True),
+                  background=True, check=check_estate_option),
         PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
                   "print/survey_statistics.html", "R-SV-4, R-SV-5",
                   extra=statistics_values),

@@ -197,6 +197,12 @@ def collection_deadline(session: Session, survey: Survey) -> datetime | None:
         .order_by(DeadlineTimer.started_at.desc()).limit(1))
 
 
+def check_estate_option(survey: Survey, estate: str | None = None) -> None:
+    """The "estate" option names one of the survey's estates (PrintForm.check)."""
+    if estate:
+        _estate_of(survey, estate)
+
+
 def _estate_of(survey: Survey, estate: str) -> int:
     """The id of one of the survey's estates, as the print request named it."""
     ids = {e.id for e in survey.estates}
