@@ -192,7 +192,7 @@ def test_the_improvement_action_done_verified_and_escalated_when_late(world, api
         "create", "done", "reopen", "done", "verify"]
 
 
-def test_quality_summarises_the_company_levels(world, api_as, seeded):
+def test_quality_summarises_the_company_levels(world, api_as, as_user, seeded):
     """Department heads' (and leaders') reports go to Quality's company summary, not the
     office's; a summary with nothing to decide cannot go to leadership."""
     quality = api_as("quality_a")
@@ -216,6 +216,11 @@ def test_quality_summarises_the_company_levels(world, api_as, seeded):
     assert [s.text for s in summary.suggestions] == ["建立部门负责人每月走访制度"]
     suggestion = summary.suggestions[0].id
     assert api_as("director_a").get(f"{SUMMARIES}{pk}").status_code == 200
+    # The company's summary is read everywhere, each reader seeing only their reports.
+    number = seeded.get(CommunicationReport, head).number
+    for user, shown in (("quality_a", True), ("director_b", False)):
+        page = as_user(user).get(f"/communicationsummaryview/show/{pk}")
+        assert page.status_code == 200 and (number in page.get_data(as_text=True)) == shown
     # Acted on in another office: Quality, who wrote the summary, still verifies it.
     with clock.using(clock.FrozenClock(NOW + timedelta(days=1))):
         decide(api_as("deputy"), pk, suggestion, "act_now",

@@ -147,13 +147,15 @@ class CommunicationSummaryView(WorkflowModelView):
         _draft_only(item)
 
     def show_extra(self, item: CommunicationSummary, session: Any) -> dict[str, Any]:
+        held = held_reports(item, session)
+        waiting = reports_to_take(item, session) if item.state == "draft" else []
         # Only the reports the reader may read (a company summary spans every office).
         visible = set(session.scalars(apply_scope(
-            select(CommunicationReport.id).where(CommunicationReport.month == item.month),
+            select(CommunicationReport.id).where(
+                CommunicationReport.id.in_([r.id for r in held + waiting])),
             CommunicationReport)))
-        held = [r for r in held_reports(item, session) if r.id in visible]
-        waiting = [r for r in reports_to_take(item, session) if r.id in visible] \
-            if item.state == "draft" else []
+        held = [r for r in held if r.id in visible]
+        waiting = [r for r in waiting if r.id in visible]
         return {"summary_reports": held, "waiting_reports": waiting,
                 "suggestions": item.suggestions}
 
