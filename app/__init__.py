@@ -57,13 +57,14 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         select_locale,
         use_wtforms_catalog,
     )
-    from app.security import api_csrf, sessions
+    from app.security import access_cache, api_csrf, sessions
     from app.security.input_guard import install as install_input_guard
     from app.security.manager import forget_request_answers, schema_ready
     from app.security.names import install as install_names
     from app.security.passwords import validate_password
     from app.tasks import init_celery
     from app.views import register_views
+    from app.views.filter_cache import install as install_filter_cache
     from app.views.rison_check import install as install_rison_check
 
     config_class = _config_class(config)
@@ -106,6 +107,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         appbuilder.post_init()
 
     install_audit_listener()
+    with app.app_context():
+        access_cache.install(db.engine)  # writes to access tables change the epoch
     sessions.install(app)
     api_csrf.install(app)
     unit_of_work.install(app)
@@ -115,6 +118,7 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
                                 x_proto=app.config["PROXY_COUNT"])
     install_names()
     install_rison_check()  # REST query arguments checked against schemas compiled once
+    install_filter_cache()  # a model's search filters converted once, not per request
     register_commands(app)
     app.extensions["celery"] = init_celery(app)
     install_input_guard(app)  # 400/404 for input no view can store or look up

@@ -4,7 +4,7 @@
 import flask_appbuilder.security.sqla.models  # noqa: F401
 
 from app.models.audit import AuditLog
-from app.models.auth import LoginFailure, RevokedCredential
+from app.models.auth import AccessEpoch, LoginFailure, RevokedCredential
 from app.models.calendar import AdminAlert, CalendarDay, CalendarSettings
 from app.models.communication import (  # noqa: F401
     CommunicationReport,
@@ -44,8 +44,8 @@ from app.models.workflow import (
                                  WorkflowHistory,
 )
 
-__all__ = ["AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building", "CalendarDay",
-           "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
+__all__ = ["AccessEpoch", "AdminAlert", "ApprovalRule", "AuditLog", "Branch", "Building",
+           "CalendarDay", "CalendarSettings", "CollectiveCase", "Company", "CompensationClaim",
            "CompensationEvidence", "Complaint", "DeadlinePolicy", "DeadlineTimer", "Department",
            "Escalation", "Estate", "FormCounter", "HouseholdPass", "Job", "JobPart",
            "LoginFailure", "MailBatch", "MailItem", "NewspaperSubscription", "Notice",

@@ -6,7 +6,7 @@ bookkeeping of the sign-in itself, which the audit log records as events of its 
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String
 
 
 class LoginFailure(Model):
@@ -36,3 +36,15 @@ class RevokedCredential(Model):
     revoked_at = Column(DateTime, nullable=False)
     # After this the credential is invalid anyway: rows older than it may be purged.
     expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class AccessEpoch(Model):
+    """One row, given a new random value by every write that changes who may do or see
+    what (app/security/access_cache.py): processes remember access answers while it
+    stays the same."""
+
+    __tablename__ = "access_epoch"
+    scope_global = True  # never shown in a page
+
+    id = Column(Integer, primary_key=True)
+    version = Column(BigInteger, nullable=False)

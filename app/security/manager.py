@@ -19,7 +19,7 @@ from flask_jwt_extended import decode_token, get_jwt, jwt_required
 from sqlalchemy import inspect
 
 from app.audit import record_event
-from app.security import sessions, throttle
+from app.security import access_cache, sessions, throttle
 
 
 def schema_ready(engine) -> bool:
@@ -124,7 +124,7 @@ for _logger in ("flask_appbuilder.security.manager", "flask_appbuilder.security.
 # access, the navbar's unread count). Flask's `g` belongs to the application context,
 # which a request shares with an enclosing one (a CLI command, a test): forgotten when
 # each request starts.
-REQUEST_ANSWERS = ("_row_scope", "_public_permissions", "_view_access",
+REQUEST_ANSWERS = ("_access_epoch", "_row_scope", "_public_permissions", "_view_access",
                    "_role_permissions", "_unread_notifications")
 
 
@@ -168,9 +168,10 @@ class SecurityManager(FabSecurityManager):
             return super().is_item_public(permission_name, view_name)
         public = g.get("_public_permissions")
         if public is None:
-            public = frozenset((pv.permission.name, pv.view_menu.name)
-                               for pv in self.get_public_permissions()
-                               if pv.permission is not None and pv.view_menu is not None)
+            public = access_cache.remembered(self.session, ("public",), lambda: frozenset(
+                (pv.permission.name, pv.view_menu.name)
+                for pv in self.get_public_permissions()
+                if pv.permission is not None and pv.view_menu is not None))
             g._public_permissions = public
         return (permission_name, view_name) in public
 
@@ -198,15 +199,19 @@ class SecurityManager(FabSecurityManager):
         known = g.setdefault("_role_permissions", {})
         key = tuple(sorted(role_ids))
         if key not in known:
-            pv, link = self.permissionview_model, assoc_permissionview_role
-            rows = (self.session.query(self.permission_model.name, self.viewmenu_model.name)
-                    .select_from(pv)
-                    .join(link, link.c.permission_view_id == pv.id)
-                    .join(self.permission_model, self.permission_model.id == pv.permission_id)
-                    .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
-                    .filter(link.c.role_id.in_(key)).distinct())
-            known[key] = frozenset((permission, view) for permission, view in rows)
+            known[key] = access_cache.remembered(
+                self.session, ("roles", key), lambda: self._read_role_permissions(key))
         return known[key]
+
+    def _read_role_permissions(self, role_ids: tuple[int, ...]) -> frozenset[tuple[str, str]]:
+        pv, link = self.permissionview_model, assoc_permissionview_role
+        rows = (self.session.query(self.permission_model.name, self.viewmenu_model.name)
+                .select_from(pv)
+                .join(link, link.c.permission_view_id == pv.id)
+                .join(self.permission_model, self.permission_model.id == pv.permission_id)
+                .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
+                .filter(link.c.role_id.in_(role_ids)).distinct())
+        return frozenset((permission, view) for permission, view in rows)
 
     def register_views(self) -> None:
         super().register_views()

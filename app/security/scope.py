@@ -18,7 +18,8 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import literal, select, union, union_all
-from sqlalchemy.orm import Query, joinedload, selectinload
+from sqlalchemy.sql.elements import BinaryExpression
+from sqlalchemy.orm import Query, aliased, joinedload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
 from werkzeug.exceptions import BadRequest
 
@@ -29,6 +30,7 @@ from app.models.staff import (
     profile_estates,
     profile_offices,
 )
+from app.security import access_cache
 from app.security import permissions as P
 
 
@@ -132,7 +134,10 @@ def current_scope() -> Scope:
     cached = g.get("_row_scope")
     if cached is None:
         # FAB's notion of the current user covers the session cookie, JWT and API keys.
-        cached = scope_for_user(current_app.appbuilder.sm.current_user)
+        user = current_app.appbuilder.sm.current_user
+        cached = access_cache.remembered(
+            current_app.appbuilder.session, ("scope", getattr(user, "id", None)),
+            lambda: scope_for_user(user))
         g._row_scope = cached
     return cached
 
@@ -266,6 +271,10 @@ def related_load(model: type, name: str, depth: int = 3) -> Any:
     return option
 
 
+# (model, relation, related model) -> (alias, join condition), see _query_join_relation.
+_JOIN_ALIASES: dict[tuple[type, str, Any], tuple[Any, Any]] = {}
+
+
 class ScopedInterface(SQLAInterface):
     """FAB data interface that never returns a row outside the current user's scope.
 
@@ -291,6 +300,30 @@ class ScopedInterface(SQLAInterface):
             # PostgreSQL) loads its relations when it reads them.
             return query
         return query.options(*(related_load(self.obj, name) for name in self.list_loads))
+
+    def _query_join_relation(self, query: Query, root_relation: str,
+                             aliases_mapping: dict | None = None) -> Query:
+        """FAB's join of a shown relation (`unit.name` in an API's columns), with the
+        alias and its ON clause built once per process instead of on every call:
+        adapting a fresh alias to the related model's columns was a fifth of a REST
+        list's time. An alias holds no state of a request, so sharing it is safe."""
+        if aliases_mapping is None:
+            aliases_mapping = {}
+        for model_relation, relation_join in self.get_related_model_and_join(root_relation):
+            if not hasattr(relation_join, "clauses"):
+                key = (self.obj, root_relation, model_relation)
+                joined = _JOIN_ALIASES.get(key)
+                if joined is None:
+                    alias = aliased(model_relation, name=root_relation)
+                    pk = self.get_pk(alias)
+                    side = (relation_join.left if relation_join.left.foreign_keys
+                            else relation_join.right)
+                    joined = _JOIN_ALIASES[key] = (
+                        alias, BinaryExpression(side, pk, relation_join.operator))
+                model_relation, relation_join = joined
+                aliases_mapping[root_relation] = model_relation
+            query = query.join(model_relation, relation_join, isouter=True)
+        return query
 
     def count_up_to(self, query: Query, filters: Any, cap: int,
                     select_columns: list[str] | None = None) -> CappedCount:

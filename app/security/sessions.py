@@ -16,16 +16,20 @@ from flask_login import logout_user, user_logged_in, user_logged_out
 from sqlalchemy import delete, insert, select
 
 from app.models.auth import RevokedCredential
+from app.security import access_cache
 from app.models.base import local_now
 
 SESSION_ID_KEY = "_sid"
 
 
 def is_revoked(db_session, token_id: str | None) -> bool:
+    """Asked on every authenticated request; remembered until the next sign-out anywhere
+    (a revocation is a write the access cache watches)."""
     if not token_id:
         return True
-    return db_session.scalar(select(RevokedCredential.token_id).where(
-        RevokedCredential.token_id == token_id)) is not None
+    return access_cache.remembered(db_session, ("revoked", token_id), lambda: (
+        db_session.scalar(select(RevokedCredential.token_id).where(
+            RevokedCredential.token_id == token_id)) is not None))
 
 
 def revoke(db_session, token_id: str, kind: str, user_id: int | None,
