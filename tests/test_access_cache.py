@@ -4,7 +4,7 @@ once and in every other one through the `access_epoch` row (app/security/access_
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, text, update
 

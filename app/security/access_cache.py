@@ -16,10 +16,9 @@ so no path around the ORM can leave a stale answer behind.
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from typing import Any, Callable, Hashable, TypeVar
-
-import secrets
 
 from flask import g, has_request_context
 from sqlalchemy import event, text

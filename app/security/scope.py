@@ -18,9 +18,9 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import literal, select, union, union_all
-from sqlalchemy.sql.elements import BinaryExpression
 from sqlalchemy.orm import Query, aliased, joinedload, selectinload
 from sqlalchemy.orm.interfaces import MANYTOMANY, MANYTOONE
+from sqlalchemy.sql.elements import BinaryExpression
 from werkzeug.exceptions import BadRequest
 
 from app.models import Department, Estate, Office, StaffProfile

@@ -16,8 +16,8 @@ from flask_login import logout_user, user_logged_in, user_logged_out
 from sqlalchemy import delete, insert, select
 
 from app.models.auth import RevokedCredential
-from app.security import access_cache
 from app.models.base import local_now
+from app.security import access_cache
 
 SESSION_ID_KEY = "_sid"
 
