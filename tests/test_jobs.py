@@ -119,6 +119,49 @@ def test_a_part_delivered_twice_is_counted_once(app, world, as_user, seeded):
     assert (job.state, job.parts_done, job.done) == ("done", 1, 1)
 
 
+def test_a_job_whose_worker_died_before_the_join_is_joined_by_the_next_delivery(
+        app, world, as_user, seeded, monkeypatch):
+    """The worker that stored the last part dies before joining the parts: the job would
+    wait for ever. That part's task, delivered again, joins it (done, 100 %, every page in
+    order), counting nothing twice; any later delivery leaves the finished job as it is."""
+    import app.tasks.printing as printing
+
+    orders = [make_order(seeded, world, description=f"第{n}号漏水") for n in range(2)]
+    seeded.commit()
+    ids, numbers = [o.id for o in orders], [o.number for o in orders]
+    monkeypatch.setitem(app.config, "PRINT_JOB_PART_SHEETS", 1)
+    monkeypatch.setattr(printing, "_join", lambda session, job_id: None)  # dies here
+    agent = as_user("agent_a")
+    response = _print(agent, ids)
+    job_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
+    job = seeded.get(Job, job_id)
+    seeded.refresh(job)
+    assert (job.state, job.parts_done, job.parts_total, job.done) == ("running", 2, 2, 2)
+    assert agent.get(f"/jobview/status/{job_id}").json["download"] is None
+
+    monkeypatch.undo()
+    parts = seeded.scalars(select(JobPart.id).where(JobPart.job_id == job_id)
+                           .order_by(JobPart.position)).all()
+    with app.app_context():
+        printing.layout_part.delay(parts[-1])
+    job = seeded.get(Job, job_id)
+    seeded.refresh(job)
+    assert (job.state, job.parts_done, job.done, job.percent) == ("done", 2, 2, 100)
+    joined = job.result
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(joined)).pages]
+    assert len(texts) == 2 and all(numbers[n] in text for n, text in enumerate(texts))
+
+    with app.app_context():  # more deliveries of either part: nothing changes
+        printing.layout_part.delay(parts[0])
+        printing.layout_part.delay(parts[-1])
+        printing.build_print_job.delay(job_id)
+    seeded.expire_all()
+    job = seeded.get(Job, job_id)
+    assert (job.state, job.parts_done, job.done) == ("done", 2, 2)
+    assert job.result == joined
+    assert agent.get(f"/jobview/status/{job_id}").json["percent"] == 100
+
+
 def test_the_beat_ticks_every_minute_and_purges_old_jobs(app, world, seeded):
     from datetime import timedelta
 

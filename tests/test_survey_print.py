@@ -1,5 +1,8 @@
-"""Printed forms of satisfaction surveys (R-SV-3..6, R-PR), fetched through the REST API the
-survey's page uses (`GET /api/v1/survey/<pk>/pdf?form=…&lang=…&second=…`):
+"""Printed forms of satisfaction surveys (R-SV-3..7, R-PR), fetched through the REST API the
+survey's page uses (`GET /api/v1/survey/<pk>/pdf?form=…&lang=…&second=…`). Every survey
+form is printed by the background workers, never in a web worker: the API answers 202 with
+the job and the PDF is the job's file (the tasks run in the test's process, as Celery's
+eager mode):
 
 * the questionnaire 顾客满意度调查表: one page per sampled household, in estate, building and
   unit order, each with its code as text and as a QR code opening `/s/<code>`, the items
@@ -87,8 +90,14 @@ def walk(api_as, world, session, to: str) -> int:
 
 
 def fetch(api, pk: int, form: str, lang: str, second: str | None) -> bytes:
+    """The form as a background job: a 202 naming the job, then the finished job's PDF (a
+    form laid out in the web request answers 200 and fails here)."""
     query = f"form={form}&lang={lang}&second={second or ''}"
-    return pdf_of(api, f"{API}{pk}/pdf?{query}")
+    answer = api.get(f"{API}{pk}/pdf?{query}")
+    assert answer.status_code == 202, (form, answer.status_code)
+    download = api.get(answer.json["download"])
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-"), form
+    return download.data
 
 
 def flat(text: str) -> str:
@@ -153,6 +162,8 @@ def test_both_forms_are_declared_with_the_survey_type(app):
     declared = [k for k, f in FORMS.items() if f.doc_type == "survey"]
     assert {"survey_questionnaires", "survey_statistics", "survey_report"} <= set(declared)
     assert "R-SV-7" in get_form("survey_report").rules
+    # None of them is laid out in a web worker: each prints as a background job.
+    assert all(FORMS[key].background for key in declared)
 
 
 # --- the questionnaire ------------------------------------------------------------------------
@@ -195,10 +206,11 @@ def test_questionnaires_one_page_per_household_with_its_code_and_qr(world, api_a
     assert_every_character_has_a_glyph(pdf)
 
 
-def test_the_survey_page_prints_questionnaires_as_a_background_job(world, api_as, as_user,
-                                                                     seeded):
-    """A sheet per household: printed by the workers even for one survey, never in the web
-    worker; the person follows the job and downloads the same PDF."""
+def test_the_survey_page_prints_every_form_as_a_background_job(world, api_as, as_user,
+                                                                 seeded):
+    """A sheet per household, or the sums and charts of every estate: printed by the
+    workers even for one survey, never in the web worker; the person follows the job and
+    downloads the same PDF."""
     pk = walk(api_as, world, seeded, "collecting")
     supervisor = as_user("supervisor_a")
     response = supervisor.get(f"/surveyview/print/{pk}?form=survey_questionnaires"
@@ -211,10 +223,50 @@ def test_the_survey_page_prints_questionnaires_as_a_background_job(world, api_as
     assert [flat(p) for p in pdf_text(pdf.data)] == [
         flat(p) for p in pdf_text(fetch(api_as("supervisor_a"), pk, "survey_questionnaires",
                                         "zh_Hans", "en"))]
-    # A one-page form of the same survey is still answered at once.
-    report = supervisor.get(f"/surveyview/print/{pk}?form=survey_statistics&lang=zh_Hans"
-                            "&second=en")
-    assert report.status_code == 200 and report.mimetype == "application/pdf"
+    # The sample list, the statistics and the report too, each its job and its own PDF.
+    for form, title in (("survey_sample", "抽样名单"), ("survey_statistics", "顾客满意率统计表"),
+                        ("survey_report", "顾客满意度调查报告")):
+        response = supervisor.get(f"/surveyview/print/{pk}?form={form}&lang=zh_Hans"
+                                  "&second=en")
+        assert response.status_code == 302 and "/jobview/show/" in response.location, form
+        status = supervisor.get(response.location.replace("/show/", "/status/")).json
+        assert (status["state"], status["percent"]) == ("done", 100), status
+        pdf = supervisor.get(status["download"])
+        assert pdf.mimetype == "application/pdf"
+        text = flat("".join(pdf_text(pdf.data)))
+        assert title in text and survey_number(seeded, pk) in text, form
+
+
+def survey_number(session, pk: int) -> str:
+    session.expire_all()
+    return session.get(Survey, pk).number
+
+
+@pytest.mark.parametrize("form,title", [("survey_statistics", "顾客满意率统计表"),
+                                        ("survey_report", "顾客满意度调查报告")])
+def test_statistics_and_report_are_jobs_of_their_requester_over_the_api(
+        world, api_as, seeded, form, title):
+    """R-SV-5, R-SV-7 over the REST API: 202 with the job, followed at /api/v1/job/<id> to
+    100 % and downloaded by its requester only; another office's survey is not found."""
+    from app.models.job import Job
+
+    pk = walk(api_as, world, seeded, "closed")
+    url = f"{API}{pk}/pdf?form={form}&lang=zh_Hans&second=en"
+    director = api_as("director_a")
+    answer = director.get(url)
+    assert answer.status_code == 202, answer.get_data(as_text=True)
+    assert answer.json["job"] == f"/api/v1/job/{answer.json['job_id']}"
+    job = director.get(answer.json["job"]).json["result"]
+    assert job["state"] == "done" and job["done"] == job["total"] >= 1, job
+    row = seeded.get(Job, answer.json["job_id"])
+    assert row.params["form"] == form and row.params["ids"] == [pk]
+    pdf = director.get(answer.json["download"])
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = flat("".join(pdf_text(pdf.data)))
+    assert title in text and "93.75%" in text  # the rates of the closed survey (walk)
+    assert_every_character_has_a_glyph(pdf.data)
+    assert api_as("supervisor_a").get(answer.json["download"]).status_code == 404
+    assert api_as("supervisor_b").get(url).status_code == 404  # another office
 
 
 def test_questionnaires_in_both_chinese_scripts_print_no_english_label(world, api_as, seeded):
@@ -430,8 +482,12 @@ def test_report_of_a_published_survey(world, api_as, as_user, seeded):
         as_text=True)
     link = page.split('id="survey-print-report"')[1].split('href="')[1].split('"')[0]
     assert "form=survey_report" in link and "lang=zh_Hans" in link and "second=en" in link
-    printed = as_user("supervisor_a").get(link.replace("&amp;", "&"))
-    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    printer = as_user("supervisor_a")
+    printed = printer.get(link.replace("&amp;", "&"))  # a job, not a PDF laid out here
+    assert printed.status_code == 302 and "/jobview/show/" in printed.location
+    status = printer.get(printed.location.replace("/show/", "/status/")).json
+    assert status["state"] == "done", status
+    assert "顾客满意度调查报告" in flat("".join(pdf_text(printer.get(status["download"]).data)))
 
     pdf = fetch(supervisor, pk, "survey_report", "zh_Hans", "en")
     text = flat("".join(pdf_text(pdf)))

@@ -53,8 +53,13 @@ def init_celery(app: Flask) -> Celery:
                    "control_folder": str(folder / "control")}
     elif broker.startswith(("redis://", "rediss://")):
         # A task not acknowledged this long after delivery (its worker died) is delivered
-        # again.
-        options = {"visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"]}
+        # again. The workers look for such tasks every tenth of that (at most every 10 s;
+        # Kombu's own default is every 100 s), so a lost part waits little longer than
+        # the timeout itself.
+        timeout = int(app.config["CELERY_VISIBILITY_TIMEOUT"])
+        options = {"visibility_timeout": timeout,
+                   "unacked_restore_interval": min(10, max(1, timeout // 10)),
+                   "unacked_restore_throttle": 1}
     celery.conf.update(
         broker_url=broker,
         result_backend=app.config.get("CELERY_RESULT_BACKEND"),

@@ -6,7 +6,8 @@ cuts it into parts of consecutive sheets and hands each part to the workers;
 `layout_part` turns one part into PDF on whichever worker process is free; the part that
 finishes last joins them in order. Every step commits its own work and can run again: a
 part laid out already is skipped, so a task delivered twice (its first worker died) does
-no harm."""
+no harm; a part delivered again after the last one was stored but not joined (its worker
+died in between) joins the job, and a job joined already is never joined twice."""
 from __future__ import annotations
 
 import io
@@ -103,11 +104,17 @@ def _send_parts(session: Any, job: Job) -> None:
 @celery.task(name="desk.layout_part", base=AppTask, bind=True)
 def layout_part(self: Any, part_id: int) -> None:
     session = current_app.appbuilder.session
-    row = session.execute(select(JobPart.job_id, JobPart.sheets, JobPart.html).where(
-        JobPart.id == part_id, JobPart.pdf.is_(None))).one_or_none()
-    if row is None or row.html is None:  # laid out already (a second delivery)
+    row = session.execute(select(JobPart.job_id, JobPart.sheets, JobPart.html,
+                                 JobPart.pdf.is_(None).label("waiting"))
+                          .where(JobPart.id == part_id)).one_or_none()
+    if row is None:  # the job was purged
         return
     job_id, sheets = row.job_id, row.sheets
+    if not row.waiting or row.html is None:
+        # Laid out already: a second delivery, perhaps because the worker that stored it
+        # died before joining the job.
+        _join_if_complete(session, job_id)
+        return
     try:
         pdf = layout_pdf(row.html)
     except Exception as error:  # noqa: BLE001 - the person learns the job failed
@@ -119,8 +126,9 @@ def layout_part(self: Any, part_id: int) -> None:
     stored = session.execute(update(JobPart).where(
         JobPart.id == part_id, JobPart.pdf.is_(None)).values(
         pdf=pdf, html=None, worker=worker)).rowcount
-    if not stored:  # another delivery of this task stored it first
+    if not stored:  # another delivery of this task stored it first (and counted it)
         session.rollback()
+        _join_if_complete(session, job_id)
         return
     session.execute(update(Job).where(Job.id == job_id).values(
         parts_done=Job.parts_done + 1, done=Job.done + sheets))
@@ -133,19 +141,39 @@ def layout_part(self: Any, part_id: int) -> None:
         _join(session, job_id)
 
 
+def _join_if_complete(session: Any, job_id: int) -> None:
+    counted = session.execute(select(Job.parts_done, Job.parts_total).where(
+        Job.id == job_id)).one_or_none()
+    if counted is not None and counted.parts_total \
+            and counted.parts_done == counted.parts_total:
+        _join(session, job_id)
+
+
 def _join(session: Any, job_id: int) -> None:
-    """The last part done: the parts in order as one PDF, the job done."""
-    job = session.get(Job, job_id)
+    """The last part done: the parts in order as one PDF, the job done. Joined once: the
+    job turns done only if it is not yet, and only then are the parts' PDFs dropped."""
+    job = session.execute(select(Job.state, Job.parts_total, Job.params).where(
+        Job.id == job_id)).one_or_none()
+    if job is None or job.state in ("done", "failed"):
+        return
+    pdfs = session.scalars(select(JobPart.pdf).where(JobPart.job_id == job_id)
+                           .order_by(JobPart.position)).all()
+    if len(pdfs) != job.parts_total or not all(pdfs):  # joined by another delivery
+        return
     writer = PdfWriter()
-    for pdf in session.scalars(select(JobPart.pdf).where(JobPart.job_id == job_id)
-                               .order_by(JobPart.position)):
+    for pdf in pdfs:
         writer.append(io.BytesIO(pdf))
     buffer = io.BytesIO()
     writer.write(buffer)
     params = job.params
-    job.result, job.mimetype = buffer.getvalue(), "application/pdf"
-    job.filename = f"{params['form']}-{len(params['ids'])}.pdf"
-    job.state, job.finished_at = "done", local_now()
+    joined = session.execute(update(Job).where(
+        Job.id == job_id, Job.state.notin_(("done", "failed"))).values(
+        result=buffer.getvalue(), mimetype="application/pdf",
+        filename=f"{params['form']}-{len(params['ids'])}.pdf",
+        state="done", finished_at=local_now())).rowcount
+    if not joined:  # another delivery joined it first
+        session.rollback()
+        return
     # The parts' PDFs are in the result now; each part keeps which worker laid it out.
     session.execute(update(JobPart).where(JobPart.job_id == job_id).values(pdf=b""))
     session.commit()

@@ -331,7 +331,8 @@ class WorkflowModelView(ScopedModelView):
         if isinstance(choice, Response):
             return choice
         if get_form(choice["form"]).background:
-            # A sheet per household: the workers print it while the person watches.
+            # A sheet per household, or a survey's sums and charts: the workers print it
+            # while the person watches.
             refused = option_refused(choice, item)
             if refused is not None:
                 return refused
@@ -688,9 +689,9 @@ class WorkflowRestApi(ScopedModelRestApi):
                     type: string
                     format: binary
             202:
-              description: A form with a sheet per household or more is printed by the
-                background workers; follow the job at `job`, fetch the file at `download`
-                once its state is done.
+              description: A form with a sheet per household or more, or a survey's
+                statistics and report, is printed by the background workers; follow the
+                job at `job`, fetch the file at `download` once its state is done.
             400:
               $ref: '#/components/responses/400'
             401:

@@ -113,8 +113,9 @@ class PrintForm:
     # Options of the request passed to `extra` as keywords when given (e.g. "estate": the
     # questionnaires of one estate of a survey); nothing else of the request reaches it.
     options: tuple[str, ...] = ()
-    # A sheet per household or more (a survey's questionnaires): printed by the background
-    # workers as a job even for one record, never in a web worker.
+    # A sheet per household or more (a survey's questionnaires), or sums over many records
+    # (a survey's statistics and report): printed by the background workers as a job even
+    # for one record, never in a web worker.
     background: bool = False
     # Checks the options against the record before a background job is started (raises
     # PrintOptionRefused), so that a wrong choice is refused at once, not by the job.

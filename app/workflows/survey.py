@@ -726,11 +726,15 @@ DOCUMENT = declare(DocumentType(
         PrintForm("survey_sample", N_("Survey sample list"), "print/survey_sample.html",
                   "R-SV-3, R-SV-4", extra=sample_values, options=("estate",),
                   background=True, check=check_estate_option),
+        # The statistics and the report add up every estate's questionnaires (the report
+        # also the past surveys it compares, with charts): printed by the background
+        # workers too, never in a web worker.
         PrintForm("survey_statistics", N_("Customer satisfaction statistics"),
                   "print/survey_statistics.html", "R-SV-4, R-SV-5",
-                  extra=statistics_values),
+                  extra=statistics_values, background=True),
         PrintForm("survey_report", N_("Customer satisfaction survey report"),
-                  "print/survey_report.html", "R-SV-5, R-SV-7", extra=report_values),
+                  "print/survey_report.html", "R-SV-5, R-SV-7", extra=report_values,
+                  background=True),
     ),
     public_pages=("app.views.survey_answer:SurveyAnswerView",),
     periodic_jobs=(warn_uncovered_estates,),
