@@ -19,8 +19,11 @@ or older than the requirements, migrates Django's tables, creates the accounts `
 the work orders of their estates handled or registered by their departments), starts Django
 under gunicorn with two sync workers and DEBUG off, as benchmarks/pages.py starts the
 application, signs in, and requests both changelists `--repeat` times after two warm-ups:
-p50/p95 ms and bytes. Each page is checked to show the same number of work orders as the
-raw SQL count. The goal: the application's p95 at most 0.7× Django's p50 on each list.
+p50/p95 ms and bytes. Each page is checked to show 25 rows and the same number of work
+orders as the raw SQL count. With `--ours` the application's two lists are measured in the
+same run, both servers up side by side and their requests alternating one at a time, so
+that a change in the machine's load falls on both alike. The goal: the application's p95 at
+most 0.7× Django's p50 on each list (`--no-full-count` also shows Django tuned to count once).
 """
 from __future__ import annotations
 
@@ -48,11 +51,10 @@ from pages import (  # noqa: E402  (benchmarks/ is not a package)
     DJANGO_GOAL,
     IN_SCOPE,
     PASSWORD,
-    Page,
-    list_sql,
-    measure_http,
+    PlainHttpSession,
     percentile,
     scope_of,
+    sign_in,
     start_server,
 )
 
@@ -162,57 +164,81 @@ def expected_counts(url: str) -> dict[str, int]:
     return {label: scoped if is_scoped else total for label, _, is_scoped in LISTS}
 
 
-def measure_django(url: str, repeat: int, port: int, full_count: bool = True) -> dict:
-    """Both changelists: {label: {"p50", "p95", "bytes", "count", "times"}}."""
+def our_client(base: str, username: str) -> requests.Session:
+    """Signed in to the application as benchmarks/pages.py signs in."""
+    client = PlainHttpSession()
+    client.headers["Referer"] = base + "/login/"  # CSRF's same-origin check
+    sign_in(lambda p: client.get(base + p),
+            lambda p, data: client.post(base + p, data=data, allow_redirects=False), username)
+    return client
+
+
+def timed_get(client: requests.Session, url: str, what: str) -> tuple[float, requests.Response]:
+    started = time.perf_counter()
+    answer = client.get(url, allow_redirects=False)
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200:
+        raise SystemExit(f"{what}: {url} answered {answer.status_code}")
+    return elapsed, answer
+
+
+def check_changelist(label: str, answer: requests.Response, expected: int) -> int:
+    """Django's page lists 25 rows and counts as many work orders as the raw SQL."""
+    rows = answer.text.count('class="field-number"')
+    shown = re.search(r"(\d+) 工单", answer.text)  # the paginator's "1000000 工单"
+    if rows != min(25, expected):
+        raise SystemExit(f"Django {label}: {rows} rows on the page, not 25")
+    if not shown or int(shown.group(1)) != expected:
+        raise SystemExit(f"Django {label}: shows {shown and shown.group(1)} work orders, "
+                         f"the raw SQL counts {expected}")
+    return expected
+
+
+def measure(url: str, repeat: int, port: int, full_count: bool = True,
+            ours: bool = False) -> tuple[dict, dict]:
+    """Django's two changelists and, with `ours`, the application's two lists on port + 1:
+    ({label: {"p50", "p95", "bytes", "count"}}, the same for the application).
+
+    With both, the two servers run side by side and their requests alternate, one at a
+    time, so that a change in the machine's load falls on both alike."""
     counts = expected_counts(url)
     prepare(url)
-    server = start_django(url, port, full_count)
-    base = f"http://127.0.0.1:{port}"
-    figures = {}
+    servers = [start_django(url, port, full_count)]
+    bases = {"django": f"http://127.0.0.1:{port}", "ours": f"http://127.0.0.1:{port + 1}"}
+    paths = {"django": CHANGELIST, "ours": "/workorderview/list/"}
+    results: dict[str, dict] = {"django": {}, "ours": {}}
     try:
+        if ours:
+            servers.append(start_server(url, port + 1))
         for label, user, _ in LISTS:
-            client = sign_in_django(base, user)
-            times, body = [], b""
+            clients = {"django": sign_in_django(bases["django"], user)}
+            if ours:
+                clients["ours"] = our_client(bases["ours"], user)
+            times: dict[str, list[float]] = {side: [] for side in clients}
+            last: dict[str, requests.Response] = {}
             for n in range(repeat + 2):
-                started = time.perf_counter()
-                answer = client.get(base + CHANGELIST, allow_redirects=False)
-                elapsed = (time.perf_counter() - started) * 1000
-                if answer.status_code != 200:
-                    raise SystemExit(f"Django {label}: answered {answer.status_code}")
-                if n >= 2:
-                    times.append(elapsed)
-                body = answer.content
-            rows = body.count(b'class="field-number"')
-            shown = re.search(r"(\d+) 工单", answer.text)  # the paginator's "1000000 工单"
-            figures[label] = {"p50": statistics.median(times), "p95": percentile(times, 0.95),
-                              "bytes": len(body), "rows": rows,
-                              "count": int(shown.group(1)) if shown else None,
-                              "times": times}
-            if rows != min(25, counts[label]):
-                raise SystemExit(f"Django {label}: {rows} rows on the page, not 25")
-            if figures[label]["count"] != counts[label]:
-                raise SystemExit(f"Django {label}: shows {figures[label]['count']} work "
-                                 f"orders, the raw SQL counts {counts[label]}")
+                for side in (list(clients) if n % 2 else list(reversed(clients))):
+                    elapsed, last[side] = timed_get(clients[side], bases[side] + paths[side],
+                                                    f"{side} {label}")
+                    if n >= 2:  # two warm-ups
+                        times[side].append(elapsed)
+            for side in clients:
+                results[side][label] = {
+                    "p50": round(statistics.median(times[side]), 1),
+                    "p95": round(percentile(times[side], 0.95), 1),
+                    "bytes": len(last[side].content),
+                    "count": check_changelist(label, last[side], counts[label])
+                    if side == "django" else None}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return figures
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
+    return results["django"], results["ours"]
 
 
-def measure_ours(url: str, repeat: int, port: int) -> dict:
-    """The application's same two lists, measured as benchmarks/pages.py measures them."""
-    with psycopg.connect(plain_url(url), autocommit=True) as db:
-        head = scope_of(db, "eng_head")
-    pages = [Page(label, user, "/workorderview/list/", list_sql(scoped, head, 25))
-             for label, user, scoped in LISTS]
-    server = start_server(url, port)
-    try:
-        measure_http(pages, f"http://127.0.0.1:{port}", repeat)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return {p.label: {"p50": statistics.median(p.times), "p95": percentile(p.times, 0.95),
-                      "bytes": p.size} for p in pages}
+def measure_django(url: str, repeat: int, port: int, full_count: bool = True) -> dict:
+    """Django's two changelists alone (benchmarks/pages.py --django)."""
+    return measure(url, repeat, port, full_count)[0]
 
 
 def main() -> None:
@@ -222,18 +248,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--port", type=int, default=18124)
     parser.add_argument("--ours", action="store_true",
-                        help="also measure the application's two lists (port + 1)")
+                        help="also the application's two lists (port + 1), requests alternating")
     parser.add_argument("--no-full-count", action="store_true",
                         help="Django tuned: show_full_result_count = False (one count)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("give the scale database's PostgreSQL URL with --url")
-    django = measure_django(args.url, args.repeat, args.port, not args.no_full_count)
-    ours = measure_ours(args.url, args.repeat, args.port + 1) if args.ours else {}
+    django, ours = measure(args.url, args.repeat, args.port, not args.no_full_count,
+                           args.ours)
     if args.json:
-        print(json.dumps({"django": {k: {f: v for f, v in d.items() if f != "times"}
-                                     for k, d in django.items()}, "ours": ours}, indent=2))
+        print(json.dumps({"django": django, "ours": ours}, indent=2))
         return
     print("| list | Django p50 / p95 ms | Django bytes | app p50 / p95 ms | app bytes "
           "| app p95 ÷ Django p50 |")
