@@ -14,7 +14,10 @@ REST list for `--seconds` seconds with API tokens: requests per second and error
 
 The goals of the product are printed under the table with a mark each:
 p95 within 3× the raw SQL's p50, pages under 200 KB, REST list at least 300 requests/s, a
-month's complaint statistics within 300 ms.
+month's complaint statistics within 300 ms. With `--django`, the two work-order lists are
+first measured in Django's admin on the same data (benchmarks/django_compare.py, before the
+application starts: one server at a time) and each list's p95 must be at most 0.7× Django's
+p50.
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ PAGE_BYTES_GOAL = 200 * 1024
 RATIO_GOAL = 3.0
 REST_GOAL = 300.0
 STATISTICS_GOAL_MS = 300.0
+DJANGO_GOAL = 0.7  # a list's p95 at most this share of Django admin's changelist p50
 HTTPS = "https://localhost"  # in-process requests: production cookies are Secure
 
 
@@ -316,6 +320,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18123)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--django", action="store_true",
+                        help="also time Django admin's changelist (benchmarks/django_compare.py)")
     args = parser.parse_args()
     if not args.url.startswith("postgresql"):
         raise SystemExit("give the scale database's PostgreSQL URL with --url")
@@ -348,6 +354,10 @@ def main() -> None:
     counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (
         "work_order", "complaint", "org_unit", "resident", "revisit", "deadline_timer")}
     print("data: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    django: dict[str, dict] = {}
+    if args.django:
+        from django_compare import measure_django
+        django = measure_django(args.url, args.repeat, args.port + 1)
 
     server = start_server(args.url, args.port)
     base = f"http://127.0.0.1:{args.port}"
@@ -375,16 +385,24 @@ def main() -> None:
     count_statements(pages[:-1], args.url)
 
     print()
-    print("| page | p50 / p95 ms | raw SQL p50 ms | p95 ÷ raw | bytes | statements |")
-    print("|---|---|---|---|---|---|")
+    print("| page | p50 / p95 ms | raw SQL p50 ms | p95 ÷ raw | bytes | statements |"
+          + (" Django p50 / p95 ms | p95 ÷ Django p50 |" if django else ""))
+    print("|---|---|---|---|---|---|" + ("---|---|" if django else ""))
     failures = []
     for page in pages:
         p50, p95 = statistics.median(page.times), percentile(page.times, 0.95)
         raw = statistics.median(page.raw_times)
         ratio = p95 / raw if raw else float("inf")
         statements = "" if page.statements is None else str(page.statements)
+        theirs = django.get(page.label)
+        versus = " | |" if django else ""
+        if theirs:
+            versus = f" {theirs['p50']:,.0f} / {theirs['p95']:,.0f} | {p95 / theirs['p50']:.2f} |"
         print(f"| {page.label} | {p50:,.0f} / {p95:,.0f} | {raw:,.1f} | {ratio:,.1f} | "
-              f"{page.size:,} | {statements} |")
+              f"{page.size:,} | {statements} |" + versus)
+        if theirs and p95 > DJANGO_GOAL * theirs["p50"]:
+            failures.append(f"{page.label}: p95 is {p95 / theirs['p50']:.2f}× Django admin's "
+                            f"p50 (goal {DJANGO_GOAL}×)")
         if ratio > RATIO_GOAL:
             failures.append(f"{page.label}: p95 is {ratio:.1f}× the raw SQL (goal {RATIO_GOAL}×)")
         if page.size > PAGE_BYTES_GOAL:
