@@ -107,6 +107,8 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
         appbuilder.post_init()
 
     install_audit_listener()
+    # First of all before_request functions: each request starts with no remembered answer.
+    app.before_request(forget_request_answers)
     with app.app_context():
         access_cache.install(db.engine)  # writes to access tables change the epoch
     sessions.install(app)
@@ -137,7 +139,6 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     def _locale_context():
         return {"current_locale": str(get_locale() or "en")}
 
-    app.before_request(forget_request_answers)
     app.before_request(use_wtforms_catalog)
     app.jinja_env.filters["duration"] = duration_label
 

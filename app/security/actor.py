@@ -31,6 +31,8 @@ def permissions_of(user: Any) -> frozenset[P.Perm]:
     role_ids = [role.id for role in getattr(user, "roles", []) or []]
     if not role_ids:
         return frozenset()
+    if has_request_context():  # the request's answer, remembered while roles are unchanged
+        return current_app.appbuilder.sm.role_permissions(role_ids)
     session = current_app.appbuilder.session
     query = (select(Permission.name, ViewMenu.name)
              .select_from(PermissionView)
